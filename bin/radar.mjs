@@ -1,0 +1,13 @@
+#!/usr/bin/env node
+// Launcher for the bundled CLI (dist/cli/main.js). Builds it once if missing, e.g. in a fresh clone.
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const entry = new URL('../dist/cli/main.js', import.meta.url);
+if (!existsSync(entry)) {
+  execFileSync(process.execPath, [fileURLToPath(new URL('../scripts/build-cli.mjs', import.meta.url))], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+}
+await import(entry.href);
