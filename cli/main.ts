@@ -66,7 +66,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   }
 }
 
-const isEntry = process.argv[1] && import.meta.url.endsWith('/main.js') && process.env.RADAR_NO_AUTORUN !== '1';
+const isEntry = process.argv[1] && /\/cli\/main\.(js|ts)$/.test(import.meta.url) && process.env.RADAR_NO_AUTORUN !== '1';
 if (isEntry) {
   const code = await main(process.argv.slice(2), {
     stdin: process.stdin,

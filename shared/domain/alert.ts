@@ -2,7 +2,7 @@
 import type { Alert, Evidence, Measure, MeasureMatch, Severity, Stage, StoredItem } from './types.js';
 
 const SEVERITY_RANK: Record<Severity, number> = { low: 0, medium: 1, high: 2, critical: 3 };
-const MAX_EVIDENCE = 6;
+const MAX_EVIDENCE_PER_MEASURE = 3;
 
 /** Highest severity among the matched measures (unknown ids count as low). */
 export function maxSeverity(measureIds: string[], measures: readonly Measure[]): Severity {
@@ -26,8 +26,9 @@ export function buildAlert(input: {
   const measureIds = matches.map((m) => m.measureId);
   const evidence: Array<Evidence & { measureId: string }> = [];
   for (const m of matches) {
-    for (const e of m.evidence) {
-      if (evidence.length >= MAX_EVIDENCE) break;
+    // The longest spans say most about why the measure matched; keep a few per measure.
+    const spans = [...m.evidence].sort((a, b) => b.end - b.start - (a.end - a.start)).slice(0, MAX_EVIDENCE_PER_MEASURE);
+    for (const e of spans) {
       if (!evidence.some((x) => x.field === e.field && x.start === e.start && x.end === e.end)) {
         evidence.push({ ...e, measureId: m.measureId });
       }
@@ -52,17 +53,30 @@ export function buildAlert(input: {
   };
 }
 
-/** Quoted evidence, de-duplicated by text, for short renderings. */
+/** Quoted evidence for short renderings: the longest span of each measure first, de-duplicated by text. */
 export function evidenceQuotes(alert: Alert, max = 3): string[] {
+  const byMeasure = new Map<string, string[]>();
+  for (const e of alert.evidence) {
+    const t = e.text.replace(/\s+/g, ' ').trim();
+    if (t) byMeasure.set(e.measureId, [...(byMeasure.get(e.measureId) ?? []), t]);
+  }
+  for (const spans of byMeasure.values()) spans.sort((a, b) => b.length - a.length);
   const seen = new Set<string>();
   const out: string[] = [];
-  for (const e of alert.evidence) {
-    const t = e.text.trim();
-    const k = t.toLowerCase();
-    if (!t || seen.has(k)) continue;
-    seen.add(k);
-    out.push(`"${t}"`);
-    if (out.length >= max) break;
+  // Round-robin over measures so each matched measure gets its most telling quote before any gets two.
+  for (let round = 0; out.length < max; round++) {
+    let any = false;
+    for (const spans of byMeasure.values()) {
+      const t = spans[round];
+      if (t === undefined) continue;
+      any = true;
+      const k = t.toLowerCase();
+      if (seen.has(k)) continue;
+      seen.add(k);
+      out.push(`"${t}"`);
+      if (out.length >= max) break;
+    }
+    if (!any) break;
   }
   return out;
 }
