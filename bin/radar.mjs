@@ -13,4 +13,5 @@ if (!existsSync(entry)) {
     stdio: ['ignore', 'ignore', 'inherit'],
   });
 }
-await import(entry.href);
+const { runFromProcess } = await import(entry.href);
+await runFromProcess();

@@ -66,14 +66,13 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   }
 }
 
-const isEntry = process.argv[1] && /\/cli\/main\.(js|ts)$/.test(import.meta.url) && process.env.RADAR_NO_AUTORUN !== '1';
-if (isEntry) {
-  const code = await main(process.argv.slice(2), {
+/** Runs the CLI on this process's arguments and streams; sets the exit code. Called by bin/radar.mjs. */
+export async function runFromProcess(): Promise<void> {
+  process.exitCode = await main(process.argv.slice(2), {
     stdin: process.stdin,
     stdout: process.stdout,
     stderr: process.stderr,
     cwd: process.cwd(),
     env: process.env,
   });
-  process.exitCode = code;
 }
