@@ -5,7 +5,12 @@ import { UsageError } from './io.js';
 export type OptionSpec = Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }>;
 
 /** Parses args against spec; unknown options or missing values throw UsageError naming the argument. */
-export function parseOptions<T extends OptionSpec>(command: string, args: string[], spec: T, allowPositionals = false) {
+export function parseOptions<T extends OptionSpec>(
+  command: string,
+  args: string[],
+  spec: T,
+  allowPositionals = false,
+) {
   try {
     return parseArgs({ args, options: spec, allowPositionals, strict: true });
   } catch (err) {

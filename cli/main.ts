@@ -6,13 +6,34 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<{ default:
     summary: 'poll the feeds, classify, store, alert (loop; --once for one cycle)',
     load: () => import('./commands/run.js'),
   },
-  demo: { summary: 'run the pipeline on bundled sample feeds served on loopback', load: () => import('./commands/demo.js') },
-  classify: { summary: 'classify JSON Lines items from stdin against the measures', load: () => import('./commands/classify.js') },
-  parse: { summary: 'parse feed files and print normalised items as JSON Lines', load: () => import('./commands/parse.js') },
-  query: { summary: 'list stored matches by measure, feed and time', load: () => import('./commands/query.js') },
-  feeds: { summary: 'list feed health: last success, errors, stale feeds', load: () => import('./commands/feeds.js') },
-  measures: { summary: 'validate a measures file (measures check)', load: () => import('./commands/measures.js') },
-  explain: { summary: 'show which measures match a text and why', load: () => import('./commands/explain.js') },
+  demo: {
+    summary: 'run the pipeline on bundled sample feeds served on loopback',
+    load: () => import('./commands/demo.js'),
+  },
+  classify: {
+    summary: 'classify JSON Lines items from stdin against the measures',
+    load: () => import('./commands/classify.js'),
+  },
+  parse: {
+    summary: 'parse feed files and print normalised items as JSON Lines',
+    load: () => import('./commands/parse.js'),
+  },
+  query: {
+    summary: 'list stored matches by measure, feed and time',
+    load: () => import('./commands/query.js'),
+  },
+  feeds: {
+    summary: 'list feed health: last success, errors, stale feeds',
+    load: () => import('./commands/feeds.js'),
+  },
+  measures: {
+    summary: 'validate a measures file (measures check)',
+    load: () => import('./commands/measures.js'),
+  },
+  explain: {
+    summary: 'show which measures match a text and why',
+    load: () => import('./commands/explain.js'),
+  },
 };
 
 const USAGE = `Usage: radar <command> [options]
@@ -61,7 +82,9 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       io.stderr.write(`${String(e.message)}\n`);
       return 2;
     }
-    io.stderr.write(`radar ${name}: unexpected error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    io.stderr.write(
+      `radar ${name}: unexpected error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+    );
     return 1;
   }
 }

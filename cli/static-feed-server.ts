@@ -1,7 +1,7 @@
 /** A loopback HTTP server for sample feeds (demo and tests): serves files of one directory with validators. */
 import { createHash } from 'node:crypto';
-import { readFile, readdir } from 'node:fs/promises';
-import { type Server, createServer } from 'node:http';
+import { readdir, readFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { basename, join } from 'node:path';
 

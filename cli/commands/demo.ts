@@ -12,7 +12,10 @@ import { runPipeline } from './run.js';
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 export default async function demo(args: string[], io: CliIo): Promise<number> {
-  const { values } = parseOptions('demo', args, { 'data-dir': { type: 'string' }, measures: { type: 'string' } });
+  const { values } = parseOptions('demo', args, {
+    'data-dir': { type: 'string' },
+    measures: { type: 'string' },
+  });
   const dataDir = values['data-dir']
     ? resolve(io.cwd, values['data-dir'])
     : await mkdtemp(join(tmpdir(), 'sanctions-radar-demo-'));

@@ -9,7 +9,18 @@ import { openLocalStore } from '../local-runtime.js';
 const FORMATS = ['table', 'jsonl', 'csv'] as const;
 type Format = (typeof FORMATS)[number];
 
-const CSV_COLUMNS = ['published', 'measureId', 'severity', 'stage', 'feedId', 'title', 'link', 'score', 'evidence', 'itemKey'] as const;
+const CSV_COLUMNS = [
+  'published',
+  'measureId',
+  'severity',
+  'stage',
+  'feedId',
+  'title',
+  'link',
+  'score',
+  'evidence',
+  'itemKey',
+] as const;
 
 function csvCell(v: unknown): string {
   const s = v === null || v === undefined ? '' : String(v);
@@ -44,7 +55,9 @@ export default async function query(args: string[], io: CliIo): Promise<number> 
   });
   const format = (values.format ?? 'table') as Format;
   if (!FORMATS.includes(format)) {
-    throw new UsageError(`radar query: --format: expected one of ${FORMATS.join(', ')}, got "${values.format}"`);
+    throw new UsageError(
+      `radar query: --format: expected one of ${FORMATS.join(', ')}, got "${values.format}"`,
+    );
   }
   const local = await openLocalStore(resolve(io.cwd, values['data-dir'] ?? '.data'));
   try {
@@ -61,7 +74,8 @@ export default async function query(args: string[], io: CliIo): Promise<number> 
     }
     if (format === 'csv') io.stdout.write(`${CSV_COLUMNS.join(',')}\n`);
     for (const m of page.matches) io.stdout.write(`${formatMatch(m, format)}\n`);
-    if (format === 'table') io.stderr.write(`${page.matches.length} matches${page.cursor ? ' (more: raise --limit)' : ''}\n`);
+    if (format === 'table')
+      io.stderr.write(`${page.matches.length} matches${page.cursor ? ' (more: raise --limit)' : ''}\n`);
   } finally {
     await local.close();
   }

@@ -13,7 +13,8 @@ import type { CliIo } from '../io.js';
 import { UsageError } from '../io.js';
 import { openLocalStore, systemClock } from '../local-runtime.js';
 
-export const USER_AGENT = 'SanctionsRadar/0.1 (+https://github.com/sanctions-radar/sanctions-radar; feed monitor)';
+export const USER_AGENT =
+  'SanctionsRadar/0.1 (+https://github.com/sanctions-radar/sanctions-radar; feed monitor)';
 
 /** One line per polled feed. */
 export function formatFeedResult(r: IngestResult): string {
@@ -61,7 +62,8 @@ export async function runPipeline(o: RunOptions, io: CliIo, signal?: AbortSignal
           `cycle: ${polled} feeds polled, ${failed} failed, ${cycle.publish.published.length} alerts published → ${outbox}\n`,
         );
       }
-      for (const f of cycle.publish.failed) io.stderr.write(`alert ${f.alertId}: not published: ${f.error.message}\n`);
+      for (const f of cycle.publish.failed)
+        io.stderr.write(`alert ${f.alertId}: not published: ${f.error.message}\n`);
       if (o.once) break;
       // Wake every minute: feeds become due at their own times (backoff, Retry-After).
       await sleep(Math.min(60_000, o.intervalMinutes * 60_000), signal);
@@ -114,7 +116,9 @@ export default async function run(args: string[], io: CliIo): Promise<number> {
   if (values.interval !== undefined) {
     intervalMinutes = Number(values.interval);
     if (!Number.isFinite(intervalMinutes) || intervalMinutes <= 0 || intervalMinutes > 1440) {
-      throw new UsageError(`radar run: --interval: expected minutes from 0.1 to 1440, got "${values.interval}"`);
+      throw new UsageError(
+        `radar run: --interval: expected minutes from 0.1 to 1440, got "${values.interval}"`,
+      );
     }
   }
   const once = values.once ?? false;

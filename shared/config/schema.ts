@@ -5,20 +5,16 @@ import { type FeedConfig, type Measure, SEVERITIES } from '../domain/types.js';
 import { ConfigError } from './config-error.js';
 
 const ID = /^[a-z0-9][a-z0-9-]{0,62}$/;
-const idField = z
-  .string({ error: 'must be a string' })
-  .regex(ID, {
-    error: 'must be lowercase letters, digits and dashes (max 63), starting with a letter or digit',
-  });
+const idField = z.string({ error: 'must be a string' }).regex(ID, {
+  error: 'must be lowercase letters, digits and dashes (max 63), starting with a letter or digit',
+});
 
 const feedSchema = z
   .object({
     id: idField,
-    url: z
-      .string({ error: 'must be a string' })
-      .refine((u) => /^https?:\/\//i.test(u) && URL.canParse(u), {
-        error: 'must be an absolute http(s) URL',
-      }),
+    url: z.string({ error: 'must be a string' }).refine((u) => /^https?:\/\//i.test(u) && URL.canParse(u), {
+      error: 'must be an absolute http(s) URL',
+    }),
     name: z.string().min(1).optional(),
     tags: z.array(z.string()).optional(),
     enabled: z.boolean().optional(),

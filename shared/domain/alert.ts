@@ -27,7 +27,9 @@ export function buildAlert(input: {
   const evidence: Array<Evidence & { measureId: string }> = [];
   for (const m of matches) {
     // The longest spans say most about why the measure matched; keep a few per measure.
-    const spans = [...m.evidence].sort((a, b) => b.end - b.start - (a.end - a.start)).slice(0, MAX_EVIDENCE_PER_MEASURE);
+    const spans = [...m.evidence]
+      .sort((a, b) => b.end - b.start - (a.end - a.start))
+      .slice(0, MAX_EVIDENCE_PER_MEASURE);
     for (const e of spans) {
       if (!evidence.some((x) => x.field === e.field && x.start === e.start && x.end === e.end)) {
         evidence.push({ ...e, measureId: m.measureId });

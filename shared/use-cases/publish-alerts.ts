@@ -3,7 +3,7 @@
  * A crash between publish and mark re-publishes on the next run; publishers are idempotent on alert id,
  * so the subscriber still gets one alert.
  */
-import { type ErrorInfo, describeError } from '../domain/errors.js';
+import { describeError, type ErrorInfo } from '../domain/errors.js';
 import type { Alert } from '../domain/types.js';
 import type { AlertPublisher, AlertStore, Clock } from '../ports/index.js';
 
@@ -19,7 +19,10 @@ export interface PublishResult {
 }
 
 /** Publishes pending alerts oldest first; a failing alert stays pending and the others go on. */
-export async function publishPendingAlerts(deps: PublishDeps, options: { batchSize?: number } = {}): Promise<PublishResult> {
+export async function publishPendingAlerts(
+  deps: PublishDeps,
+  options: { batchSize?: number } = {},
+): Promise<PublishResult> {
   const result: PublishResult = { published: [], failed: [] };
   const batchSize = options.batchSize ?? 100;
   const attempted = new Set<string>();

@@ -38,7 +38,11 @@ function isoParam(name: string, value: string | undefined): string | undefined {
 
 function idParam(name: string, value: string | undefined): string | undefined {
   if (value === undefined || value === '') return undefined;
-  if (!ID.test(value)) throw new QueryValidationError(name, `expected an id (lowercase letters, digits, dashes), got "${value}"`);
+  if (!ID.test(value))
+    throw new QueryValidationError(
+      name,
+      `expected an id (lowercase letters, digits, dashes), got "${value}"`,
+    );
   return value;
 }
 
@@ -52,13 +56,17 @@ export async function queryMatches(
   if (input.limit !== undefined && input.limit !== '') {
     const n = typeof input.limit === 'number' ? input.limit : Number(input.limit);
     if (!Number.isInteger(n) || n < 1 || n > MAX_LIMIT) {
-      throw new QueryValidationError('limit', `expected an integer from 1 to ${MAX_LIMIT}, got "${input.limit}"`);
+      throw new QueryValidationError(
+        'limit',
+        `expected an integer from 1 to ${MAX_LIMIT}, got "${input.limit}"`,
+      );
     }
     limit = n;
   }
   const since = isoParam('since', input.since);
   const until = isoParam('until', input.until);
-  if (since && until && since >= until) throw new QueryValidationError('since', `must be before until (${until})`);
+  if (since && until && since >= until)
+    throw new QueryValidationError('since', `must be before until (${until})`);
   if (input.cursor !== undefined && !/^[A-Za-z0-9_-]{1,2048}$/.test(input.cursor)) {
     throw new QueryValidationError('cursor', 'malformed cursor');
   }

@@ -48,6 +48,10 @@ export async function runCycle(
     }
   };
   await Promise.all(Array.from({ length: Math.min(options.concurrency ?? 8, feeds.length) }, worker));
-  const publish = await publishPendingAlerts({ alerts: deps.store, publisher: deps.publisher, clock: deps.clock });
+  const publish = await publishPendingAlerts({
+    alerts: deps.store,
+    publisher: deps.publisher,
+    clock: deps.clock,
+  });
   return { feeds: results, publish };
 }

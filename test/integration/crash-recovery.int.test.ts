@@ -28,8 +28,15 @@ describe('crash between steps against DynamoDB Local', () => {
   beforeAll(async () => {
     server = await startStaticFeedServer(FIXTURES);
     dir = await mkdtemp(join(tmpdir(), 'radar-crash-'));
-    feeds = ['world-wire.xml', 'syndicated.xml'].map((f) => ({ id: f.split('.')[0] as string, url: `${server.baseUrl}/${f}`, name: null, tags: [] }));
-    classifier = compileMeasures(await loadMeasuresFile(join(import.meta.dirname, '..', '..', 'config', 'measures.yaml')));
+    feeds = ['world-wire.xml', 'syndicated.xml'].map((f) => ({
+      id: f.split('.')[0] as string,
+      url: `${server.baseUrl}/${f}`,
+      name: null,
+      tags: [],
+    }));
+    classifier = compileMeasures(
+      await loadMeasuresFile(join(import.meta.dirname, '..', '..', 'config', 'measures.yaml')),
+    );
   });
 
   afterAll(async () => {
@@ -46,16 +53,22 @@ describe('crash between steps against DynamoDB Local', () => {
 
   async function ids(outbox: string): Promise<string[]> {
     const text = await readFile(outbox, 'utf8').catch(() => '');
-    return text.split('\n').filter(Boolean).map((l) => JSON.parse(l).id as string);
+    return text
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l).id as string);
   }
 
-  it('delivers exactly the clean run\'s alerts once, whichever write crashed', async () => {
+  it("delivers exactly the clean run's alerts once, whichever write crashed", async () => {
     const fetcher = new HttpFeedFetcher({ userAgent: 'radar-test', allowPrivateHosts: true });
     const base = { fetcher, classifier, pollIntervalMs: 1 };
 
     const clean = crashingStore(await freshStore(), Number.POSITIVE_INFINITY);
     const cleanOutbox = join(dir, 'clean.jsonl');
-    await runCycle({ ...base, store: clean.store, clock: new ManualClock(), publisher: new OutboxPublisher(cleanOutbox) }, feeds);
+    await runCycle(
+      { ...base, store: clean.store, clock: new ManualClock(), publisher: new OutboxPublisher(cleanOutbox) },
+      feeds,
+    );
     const expected = await ids(cleanOutbox);
     expect(expected.length).toBeGreaterThanOrEqual(2);
     const writes = clean.writes();
@@ -66,7 +79,10 @@ describe('crash between steps against DynamoDB Local', () => {
       const outbox = join(dir, `crash-${crashAt}.jsonl`);
       const clock = new ManualClock();
       const crashing = crashingStore(store, crashAt);
-      await runCycle({ ...base, store: crashing.store, clock, publisher: new OutboxPublisher(outbox) }, feeds).catch((e) => {
+      await runCycle(
+        { ...base, store: crashing.store, clock, publisher: new OutboxPublisher(outbox) },
+        feeds,
+      ).catch((e) => {
         if (!(e instanceof CrashError)) throw e;
       });
       clock.advance(60_000);

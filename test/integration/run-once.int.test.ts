@@ -66,7 +66,17 @@ describe('radar run --once against feeds on a loopback server', () => {
 
   it('stores matches, prints and appends one alert per story, and names the failing feeds', async () => {
     const dataDir = join(dir, 'data');
-    const r = await radar(['run', '--once', '--feeds', feedsFile, '--measures', MEASURES, '--data-dir', dataDir, '--allow-private-hosts']);
+    const r = await radar([
+      'run',
+      '--once',
+      '--feeds',
+      feedsFile,
+      '--measures',
+      MEASURES,
+      '--data-dir',
+      dataDir,
+      '--allow-private-hosts',
+    ]);
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/feed gone: FAILED HTTP_STATUS: .*404/);
@@ -75,11 +85,17 @@ describe('radar run --once against feeds on a loopback server', () => {
 
     const alerts = await outbox(dataDir);
     const titles = alerts.map((a) => String(a.title));
-    expect(titles).toContain('EU ambassadors agree 19th sanctions package against Russia, targeting LNG imports and shadow fleet tankers');
+    expect(titles).toContain(
+      'EU ambassadors agree 19th sanctions package against Russia, targeting LNG imports and shadow fleet tankers',
+    );
     // Hard negatives in the same feed: another regime, another sense of "sanction", market news.
     expect(titles.filter((t) => /Iranian|Football|OPEC/.test(t))).toEqual([]);
     for (const a of alerts) {
-      expect(a).toMatchObject({ id: expect.any(String), feedId: expect.any(String), createdAt: expect.any(String) });
+      expect(a).toMatchObject({
+        id: expect.any(String),
+        feedId: expect.any(String),
+        createdAt: expect.any(String),
+      });
       expect(Array.isArray(a.measures) && a.measures.length > 0).toBe(true);
       expect(Array.isArray(a.evidence) && a.evidence.length > 0).toBe(true);
     }
@@ -96,15 +112,36 @@ describe('radar run --once against feeds on a loopback server', () => {
     expect(alerts.some((a) => String(a.feedId).includes('usgs'))).toBe(false);
 
     // Second run: nothing new, no alert.
-    const again = await radar(['run', '--once', '--feeds', feedsFile, '--measures', MEASURES, '--data-dir', dataDir, '--allow-private-hosts']);
+    const again = await radar([
+      'run',
+      '--once',
+      '--feeds',
+      feedsFile,
+      '--measures',
+      MEASURES,
+      '--data-dir',
+      dataDir,
+      '--allow-private-hosts',
+    ]);
     expect(again.code).toBe(0);
     expect(again.out).not.toMatch(/^ALERT /m);
     expect(await outbox(dataDir)).toHaveLength(alerts.length);
 
     // The matches are queryable by measure, newest first.
-    const q = await radar(['query', '--measure', seedMeasures[0] as string, '--format', 'jsonl', '--data-dir', dataDir]);
+    const q = await radar([
+      'query',
+      '--measure',
+      seedMeasures[0] as string,
+      '--format',
+      'jsonl',
+      '--data-dir',
+      dataDir,
+    ]);
     expect(q.code).toBe(0);
-    const rows = q.out.split('\n').filter(Boolean).map((l) => JSON.parse(l));
+    const rows = q.out
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l));
     expect(rows.length).toBeGreaterThan(0);
     expect(rows.every((m) => m.measureId === seedMeasures[0])).toBe(true);
     const times = rows.map((m) => m.published);
@@ -117,7 +154,16 @@ describe('radar run --once against feeds on a loopback server', () => {
 
   it('refuses loopback feeds unless --allow-private-hosts is given', async () => {
     const dataDir = join(dir, 'data-guard');
-    const r = await radar(['run', '--once', '--feeds', feedsFile, '--measures', MEASURES, '--data-dir', dataDir]);
+    const r = await radar([
+      'run',
+      '--once',
+      '--feeds',
+      feedsFile,
+      '--measures',
+      MEASURES,
+      '--data-dir',
+      dataDir,
+    ]);
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/feed feed-\d-govuk: FAILED BLOCKED_ADDRESS/);
     expect(await outbox(dataDir)).toEqual([]);

@@ -8,7 +8,10 @@ export class CrashError extends Error {
 }
 
 /** Returns a view of `inner` whose write number `crashAt` (1-based) throws CrashError; later writes too. */
-export function crashingStore(inner: RadarStore, crashAt: number): { store: RadarStore; writes: () => number } {
+export function crashingStore(
+  inner: RadarStore,
+  crashAt: number,
+): { store: RadarStore; writes: () => number } {
   let writes = 0;
   const store = new Proxy(inner, {
     get(target, prop, receiver) {

@@ -1,7 +1,12 @@
 /** Test doubles for ports that have no real local counterpart in unit tests. */
-import type { FeedConfig } from '../../shared/domain/types.js';
-import type { AlertPublisher, Clock, FeedFetcher, FetchResult, FetchValidators } from '../../shared/ports/index.js';
-import type { Alert } from '../../shared/domain/types.js';
+import type { Alert, FeedConfig } from '../../shared/domain/types.js';
+import type {
+  AlertPublisher,
+  Clock,
+  FeedFetcher,
+  FetchResult,
+  FetchValidators,
+} from '../../shared/ports/index.js';
 
 /** A clock tests move by hand. */
 export class ManualClock implements Clock {
@@ -53,7 +58,9 @@ export class RecordingPublisher implements AlertPublisher {
 }
 
 /** Builds an RSS 2.0 document from items. */
-export function rss(items: Array<{ guid?: string; title: string; link?: string; description?: string; pubDate?: string }>): string {
+export function rss(
+  items: Array<{ guid?: string; title: string; link?: string; description?: string; pubDate?: string }>,
+): string {
   const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;');
   return `<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>T</title><link>https://example.org/</link>${items
     .map(
