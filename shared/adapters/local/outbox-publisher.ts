@@ -1,6 +1,6 @@
 /** Local alert delivery: one JSON line per alert in <data-dir>/outbox.jsonl, idempotent on alert id. */
 import { createReadStream } from 'node:fs';
-import { appendFile, mkdir } from 'node:fs/promises';
+import { appendFile, mkdir, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Alert } from '../../domain/types.js';
@@ -25,7 +25,7 @@ export function toOutboxRecord(alert: Alert) {
 
 /** Appends alerts to a JSONL file, skipping ids already in it (so a re-publish after a crash is a no-op). */
 export class OutboxPublisher implements AlertPublisher {
-  private ids: Promise<Set<string>> | null = null;
+  private state: Promise<{ ids: Set<string>; needsNewline: boolean }> | null = null;
 
   constructor(
     private readonly path: string,
@@ -33,23 +33,29 @@ export class OutboxPublisher implements AlertPublisher {
   ) {}
 
   async publish(alert: Alert): Promise<void> {
-    const ids = await this.knownIds();
-    if (ids.has(alert.id)) return;
+    const state = await this.knownState();
+    if (state.ids.has(alert.id)) return;
     await mkdir(dirname(this.path), { recursive: true });
-    await appendFile(this.path, `${JSON.stringify(toOutboxRecord(alert))}\n`);
-    ids.add(alert.id);
+    // After a torn last line (crash mid-append), start on a fresh line so this record stays parseable.
+    const lead = state.needsNewline ? '\n' : '';
+    await appendFile(this.path, `${lead}${JSON.stringify(toOutboxRecord(alert))}\n`);
+    state.needsNewline = false;
+    state.ids.add(alert.id);
     this.onPublished?.(alert);
   }
 
-  private knownIds(): Promise<Set<string>> {
-    this.ids ??= readIds(this.path);
-    return this.ids;
+  private knownState(): Promise<{ ids: Set<string>; needsNewline: boolean }> {
+    this.state ??= readState(this.path);
+    return this.state;
   }
 }
 
-async function readIds(path: string): Promise<Set<string>> {
+async function readState(path: string): Promise<{ ids: Set<string>; needsNewline: boolean }> {
   const ids = new Set<string>();
+  let needsNewline = false;
   try {
+    const tail = await readFile(path).then((b) => b.subarray(-1).toString());
+    needsNewline = tail !== '' && tail !== '\n';
     const lines = createInterface({ input: createReadStream(path), crlfDelay: Number.POSITIVE_INFINITY });
     for await (const line of lines) {
       if (!line.trim()) continue;
@@ -63,5 +69,5 @@ async function readIds(path: string): Promise<Set<string>> {
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
   }
-  return ids;
+  return { ids, needsNewline };
 }
