@@ -1,0 +1,157 @@
+/**
+ * `radar classify [--measures FILE]`: JSON Lines items on stdin → one JSON line per item on stdout,
+ * in input order: `{id, measures: [{id, score, evidence, stage}]}`, or `{id, error}` for a bad line.
+ * Streams: reads chunk by chunk, never buffers all of stdin, and waits for stdout to drain.
+ */
+import { resolve } from 'node:path';
+import type { Writable } from 'node:stream';
+import { StringDecoder } from 'node:string_decoder';
+import { loadMeasuresFile } from '../../shared/config/load-files.js';
+import type { CompiledClassifier } from '../../shared/domain/classifier/classify.js';
+import { type Classifier, compileMatcher } from '../../shared/domain/classifier/index.js';
+import { parseOptions } from '../args.js';
+import type { CliIo } from '../io.js';
+
+/** Default measures file, relative to the working directory. */
+export const DEFAULT_MEASURES_FILE = 'config/measures.yaml';
+/** A longer line is answered with an error instead of being buffered without bound. */
+const MAX_LINE_CHARS = 8 * 1024 * 1024;
+const FLUSH_CHARS = 64 * 1024;
+
+/** Loads and compiles a measures file (default config/measures.yaml under cwd); throws ConfigError or MeasureQueryError. */
+export async function loadClassifier(file: string | undefined, cwd: string): Promise<CompiledClassifier> {
+  return compileMatcher(await loadMeasuresFile(resolve(cwd, file ?? DEFAULT_MEASURES_FILE)));
+}
+
+type Id = string | number | null;
+
+/** Classifies one input line; returns the output object (never throws). */
+export function classifyLine(classifier: Classifier, line: string, lineNo: number): Record<string, unknown> {
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch (err) {
+    const reason = err instanceof Error ? err.message : String(err);
+    return { id: null, error: `line ${lineNo}: invalid JSON: ${reason}` };
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    return { id: null, error: `line ${lineNo}: expected a JSON object` };
+  }
+  const item = value as Record<string, unknown>;
+  const id: Id = typeof item.id === 'string' || typeof item.id === 'number' ? item.id : null;
+  for (const field of ['title', 'summary'] as const) {
+    const v = item[field];
+    if (v !== undefined && v !== null && typeof v !== 'string') {
+      return { id, error: `line ${lineNo}: ${field} must be a string or null` };
+    }
+  }
+  const title = (item.title as string | null | undefined) ?? null;
+  const summary = (item.summary as string | null | undefined) ?? null;
+  const matches = classifier.classify({ title, summary });
+  return {
+    id,
+    measures: matches.map((m) => ({ id: m.measureId, score: m.score, evidence: m.evidence, stage: m.stage })),
+  };
+}
+
+/** Buffers output lines and writes them in blocks, waiting for 'drain' when the stream is full. */
+class LineWriter {
+  private parts: string[] = [];
+  private size = 0;
+  private failed: Error | null = null;
+
+  constructor(private readonly out: Writable) {
+    out.on('error', (err: Error) => {
+      this.failed = err;
+    });
+  }
+
+  async push(line: string): Promise<void> {
+    this.parts.push(line);
+    this.size += line.length + 1;
+    if (this.size >= FLUSH_CHARS) await this.flush();
+  }
+
+  async flush(): Promise<void> {
+    if (this.parts.length === 0) return;
+    const data = `${this.parts.join('\n')}\n`;
+    this.parts = [];
+    this.size = 0;
+    if (this.failed) throw this.failed;
+    if (!this.out.write(data)) {
+      await new Promise<void>((done, fail) => {
+        const cleanup = () => {
+          this.out.off('drain', onDrain);
+          this.out.off('error', onError);
+          this.out.off('close', onDrain);
+        };
+        const onDrain = () => {
+          cleanup();
+          done();
+        };
+        const onError = (err: Error) => {
+          cleanup();
+          fail(err);
+        };
+        this.out.on('drain', onDrain);
+        this.out.on('error', onError);
+        this.out.on('close', onDrain);
+      });
+    }
+  }
+}
+
+/** Runs the classifier over JSON Lines from io.stdin; returns the number of lines answered. */
+export async function classifyStream(classifier: Classifier, io: CliIo): Promise<number> {
+  const writer = new LineWriter(io.stdout);
+  const decoder = new StringDecoder('utf8');
+  let rest = '';
+  let lineNo = 0;
+  let answered = 0;
+  let skipping = false; // inside an over-long line, discarding until its newline
+  const answer = async (raw: string): Promise<void> => {
+    lineNo++;
+    const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+    if (line.trim() === '') return;
+    answered++;
+    await writer.push(JSON.stringify(classifyLine(classifier, line, lineNo)));
+  };
+  for await (const chunk of io.stdin) {
+    const text = typeof chunk === 'string' ? chunk : decoder.write(chunk as Buffer);
+    let start = 0;
+    let nl = text.indexOf('\n');
+    while (nl !== -1) {
+      if (skipping) {
+        skipping = false;
+        rest = '';
+      } else {
+        await answer(rest.length > 0 ? rest + text.slice(start, nl) : text.slice(start, nl));
+        rest = '';
+      }
+      start = nl + 1;
+      nl = text.indexOf('\n', start);
+    }
+    if (!skipping) rest += text.slice(start);
+    if (rest.length > MAX_LINE_CHARS) {
+      lineNo++;
+      answered++;
+      await writer.push(
+        JSON.stringify({ id: null, error: `line ${lineNo}: longer than ${MAX_LINE_CHARS} characters` }),
+      );
+      rest = '';
+      skipping = true;
+    }
+  }
+  rest += decoder.end();
+  if (!skipping && rest.length > 0) await answer(rest);
+  await writer.flush();
+  return answered;
+}
+
+/** `radar classify` entry point. */
+export default async function classify(args: string[], io: CliIo): Promise<number> {
+  const { values } = parseOptions('classify', args, { measures: { type: 'string' } });
+  const classifier = await loadClassifier(values.measures, io.cwd);
+  await classifyStream(classifier, io);
+  return 0;
+}

@@ -1,0 +1,65 @@
+/**
+ * `radar explain "TEXT" [--summary TEXT] [--measure ID] [--measures FILE] [--json]`: shows, per
+ * measure, whether it matched TEXT (read as the title; --summary adds a summary) and which spans of
+ * its query, requires and excludes clauses did it.
+ */
+import type { ClauseExplanation, MeasureExplanation } from '../../shared/domain/classifier/index.js';
+import { parseOptions } from '../args.js';
+import { type CliIo, UsageError } from '../io.js';
+import { loadClassifier } from './classify.js';
+
+function spans(clause: ClauseExplanation): string {
+  if (clause.evidence.length === 0) return '';
+  return clause.evidence.map((e) => `${e.field}[${e.start}-${e.end}] "${e.text}"`).join(', ');
+}
+
+function describe(x: MeasureExplanation): string {
+  const head = x.matched
+    ? `MATCH  ${x.measureId}  score ${x.score}${x.stage ? `  stage ${x.stage}` : ''}`
+    : `no     ${x.measureId}`;
+  const rows = [head];
+  const clause = (name: string, c: ClauseExplanation | null, good: boolean) => {
+    if (c === null) return;
+    const verdict = c.matched ? (good ? 'holds' : 'VETOES') : good ? 'fails' : 'clear';
+    const s = spans(c);
+    rows.push(`         ${name.padEnd(9)}${verdict}${s ? `: ${s}` : ''}`);
+  };
+  clause('query', x.query, true);
+  clause('requires', x.requires, true);
+  clause('excludes', x.excludes, false);
+  return rows.join('\n');
+}
+
+/** `radar explain` entry point. */
+export default async function explain(args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseOptions(
+    'explain',
+    args,
+    {
+      measures: { type: 'string' },
+      measure: { type: 'string' },
+      summary: { type: 'string' },
+      json: { type: 'boolean' },
+    },
+    true,
+  );
+  if (positionals.length !== 1) {
+    throw new UsageError(
+      'radar explain: expected one TEXT argument (quote it), e.g. radar explain "EU adopts 12th package"',
+    );
+  }
+  const classifier = await loadClassifier(values.measures, io.cwd);
+  if (values.measure !== undefined && !classifier.measures.some((m) => m.id === values.measure)) {
+    throw new UsageError(
+      `radar explain: unknown measure "${values.measure}" (known: ${classifier.measures.map((m) => m.id).join(', ')})`,
+    );
+  }
+  const text = { title: positionals[0] as string, summary: values.summary ?? null };
+  const result = classifier.explain(text, values.measure);
+  if (values.json) {
+    io.stdout.write(`${JSON.stringify({ rulesVersion: classifier.rulesVersion, measures: result })}\n`);
+  } else {
+    io.stdout.write(`${result.map(describe).join('\n')}\n`);
+  }
+  return 0;
+}

@@ -1,0 +1,185 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough, Readable, Writable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import classify from '../../../cli/commands/classify.js';
+import explain from '../../../cli/commands/explain.js';
+import measures from '../../../cli/commands/measures.js';
+import type { CliIo } from '../../../cli/io.js';
+
+const root = fileURLToPath(new URL('../../../', import.meta.url));
+
+function capture(): { stream: Writable; text: () => string } {
+  const chunks: Buffer[] = [];
+  const stream = new Writable({
+    write(chunk, _enc, done) {
+      chunks.push(Buffer.from(chunk));
+      done();
+    },
+  });
+  return { stream, text: () => Buffer.concat(chunks).toString('utf8') };
+}
+
+async function run(
+  command: (args: string[], io: CliIo) => Promise<number>,
+  args: string[],
+  stdin: Readable = Readable.from([]),
+) {
+  const out = capture();
+  const err = capture();
+  const code = await command(args, { stdin, stdout: out.stream, stderr: err.stream, cwd: root, env: {} });
+  return { code, stdout: out.text(), stderr: err.text() };
+}
+
+const jsonLines = (text: string) =>
+  text
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
+
+describe('radar classify', () => {
+  it('answers one line per input line, in order, and keeps going after bad lines', async () => {
+    const input = [
+      JSON.stringify({ id: 'a', title: 'EU adopts 12th package of sanctions against Russia', summary: null }),
+      '{not json',
+      JSON.stringify(['an', 'array']),
+      JSON.stringify({ id: 7, title: 42 }),
+      '',
+      JSON.stringify({ id: 'b', title: 'Oil prices tumble as economies show strain', extra: true }),
+    ].join('\r\n');
+    // Split mid-line and mid-character to exercise the chunk handling.
+    const bytes = Buffer.from(`${input}\n${JSON.stringify({ id: 'ü', title: 'Łódź' })}`);
+    const stdin = Readable.from([
+      bytes.subarray(0, 10),
+      bytes.subarray(10, bytes.length - 3),
+      bytes.subarray(bytes.length - 3),
+    ]);
+    const { code, stdout } = await run(classify, [], stdin);
+    expect(code).toBe(0);
+    const out = jsonLines(stdout);
+    expect(out.map((o) => o.id)).toEqual(['a', null, null, 7, 'b', 'ü']);
+    expect(out[0]).toMatchObject({ measures: [{ id: 'eu-package', stage: 'adopted' }] });
+    const first = ((out[0]?.measures ?? []) as Array<{ score: number; evidence: unknown[] }>)[0];
+    expect(first?.score).toBeGreaterThan(0);
+    expect(first?.evidence).toContainEqual({ field: 'title', start: 10, end: 14, text: '12th' });
+    expect(out[1]?.error).toMatch(/^line 2: invalid JSON/);
+    expect(out[2]?.error).toBe('line 3: expected a JSON object');
+    expect(out[3]?.error).toBe('line 4: title must be a string or null');
+    expect(out[4]).toEqual({ id: 'b', measures: [] });
+  });
+
+  it('streams: answers early lines before stdin ends', async () => {
+    const stdin = new PassThrough();
+    const out = new PassThrough();
+    const done = classify([], { stdin, stdout: out, stderr: new PassThrough(), cwd: root, env: {} });
+    const firstLine = new Promise<string>((resolve) =>
+      out.once('data', (c: Buffer) => resolve(c.toString())),
+    );
+    // 2,000 items push the writer past its flush threshold while stdin is still open.
+    for (let i = 0; i < 2000; i++)
+      stdin.write(
+        `${JSON.stringify({ id: i, title: 'Sanctions on Russian banks: SWIFT cut-off agreed' })}\n`,
+      );
+    expect(JSON.parse((await firstLine).split('\n')[0] as string)).toMatchObject({ id: 0 });
+    stdin.end();
+    expect(await done).toBe(0);
+  });
+
+  it('uses --measures relative to the working directory and rejects a bad query', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'radar-measures-'));
+    const file = join(dir, 'm.yaml');
+    writeFileSync(
+      file,
+      'measures:\n  - id: ru-banks\n    name: banks\n    severity: high\n    query: (sberbank OR vtb\n',
+    );
+    await expect(run(classify, ['--measures', file])).rejects.toThrow(
+      'measure "ru-banks" query: at position 17: expected ")" but found end of query',
+    );
+    writeFileSync(file, 'measures:\n  - id: only\n    name: only\n    severity: low\n    query: sberbank\n');
+    const { stdout } = await run(
+      classify,
+      ['--measures', file],
+      Readable.from([`{"id":1,"title":"Sberbank"}\n`]),
+    );
+    expect(jsonLines(stdout)).toEqual([
+      {
+        id: 1,
+        measures: [
+          {
+            id: 'only',
+            score: 0.7,
+            evidence: [{ field: 'title', start: 0, end: 8, text: 'Sberbank' }],
+            stage: null,
+          },
+        ],
+      },
+    ]);
+  });
+
+  it('rejects unknown options as a usage error', async () => {
+    await expect(run(classify, ['--nope'])).rejects.toMatchObject({ code: 'USAGE' });
+  });
+});
+
+describe('radar measures check', () => {
+  it('accepts the default file and reports the measures', async () => {
+    const { code, stdout } = await run(measures, ['check']);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/ok, 8 measures \(ru-energy, .*relief\), rules version [0-9a-f]{16}/);
+  });
+  it('names the file, measure, clause and position of a bad query and exits 1', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'radar-measures-'));
+    const file = join(dir, 'bad.yaml');
+    writeFileSync(
+      file,
+      'measures:\n  - id: x\n    name: x\n    severity: low\n    query: oil\n    excludes: a NEAR/2\n',
+    );
+    const { code, stderr } = await run(measures, ['check', '--measures', file]);
+    expect(code).toBe(1);
+    expect(stderr).toBe(
+      `${file}: measure "x" excludes: at position 9: expected a term, a "phrase" or "(" but found end of query\n`,
+    );
+  });
+});
+
+describe('radar explain', () => {
+  it('shows per measure whether it matched and the spans of each clause', async () => {
+    const { code, stdout } = await run(explain, [
+      'EU agrees 12th sanctions package against Russia',
+      '--measure',
+      'eu-package',
+    ]);
+    expect(code).toBe(0);
+    expect(stdout).toContain('MATCH  eu-package');
+    expect(stdout).toContain('title[10-14] "12th"');
+    expect(stdout).toContain('excludes clear');
+  });
+  it('prints JSON with --json', async () => {
+    const { stdout } = await run(explain, ['Oil prices tumble', '--json']);
+    const parsed = JSON.parse(stdout) as { measures: Array<{ matched: boolean }> };
+    expect(parsed.measures).toHaveLength(8);
+    expect(parsed.measures.every((m) => !m.matched)).toBe(true);
+  });
+  it('rejects an unknown measure id', async () => {
+    await expect(run(explain, ['x', '--measure', 'nope'])).rejects.toThrow(/unknown measure "nope"/);
+  });
+});
+
+describe('seed article', () => {
+  it('classifies the seed story through the CLI on several tracked measures', async () => {
+    const text = readFileSync(join(root, 'test/fixtures/news/seed-article.txt'), 'utf8');
+    const line = JSON.stringify({
+      id: 'seed',
+      title: 'US and EU discuss new coordinated sanctions against Russia',
+      summary: text,
+    });
+    const { stdout } = await run(classify, [], Readable.from([line]));
+    const ids = ((jsonLines(stdout)[0]?.measures ?? []) as Array<{ id: string }>).map((m) => m.id);
+    expect(
+      ids.filter((id) => ['secondary', 'frozen-assets', 'ru-banks', 'ru-energy', 'tariffs'].includes(id))
+        .length,
+    ).toBeGreaterThanOrEqual(3);
+  });
+});

@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import { MeasureQueryError } from '../../../../../shared/domain/classifier/errors.js';
+import { parseQuery } from '../../../../../shared/domain/classifier/query-parser.js';
+
+function error(query: string): MeasureQueryError {
+  try {
+    parseQuery(query, 'm1', 'query');
+  } catch (err) {
+    if (err instanceof MeasureQueryError) return err;
+    throw err;
+  }
+  throw new Error(`expected "${query}" to fail`);
+}
+
+describe('parseQuery', () => {
+  it('gives NOT precedence over AND and AND over OR', () => {
+    expect(parseQuery('a OR b c NOT d', 'm', 'query')).toEqual({
+      kind: 'or',
+      children: [
+        { kind: 'term', word: { text: 'a', prefix: false, exact: false }, source: 'a' },
+        {
+          kind: 'and',
+          children: [
+            { kind: 'term', word: { text: 'b', prefix: false, exact: false }, source: 'b' },
+            { kind: 'term', word: { text: 'c', prefix: false, exact: false }, source: 'c' },
+            {
+              kind: 'not',
+              child: { kind: 'term', word: { text: 'd', prefix: false, exact: false }, source: 'd' },
+            },
+          ],
+        },
+      ],
+    });
+  });
+  it('turns a hyphenated term into a phrase and quoted words into exact words', () => {
+    expect(parseQuery('lng-2', 'm', 'query')).toMatchObject({
+      kind: 'phrase',
+      words: [{ text: 'lng' }, { text: '2' }],
+    });
+    expect(parseQuery('"price caps"', 'm', 'query')).toMatchObject({
+      kind: 'phrase',
+      words: [
+        { text: 'price', exact: true },
+        { text: 'caps', exact: true },
+      ],
+    });
+  });
+  it('reads prefixes, NEAR/n and field scopes', () => {
+    expect(parseQuery('title:(sankcj* NEAR/3 rosj*)', 'm', 'query')).toMatchObject({
+      kind: 'field',
+      field: 'title',
+      child: { kind: 'near', distance: 3, left: { word: { text: 'sankcj', prefix: true } } },
+    });
+  });
+  it('names the measure, clause, 1-based position and what was expected', () => {
+    const e = error('(sberbank OR vtb');
+    expect(e.message).toBe('measure "m1" query: at position 17: expected ")" but found end of query');
+    expect(e).toMatchObject({
+      code: 'MEASURE_QUERY',
+      measureId: 'm1',
+      clause: 'query',
+      position: 17,
+      expected: '")"',
+    });
+  });
+  it.each([
+    ['a OR', 5, 'a term, a "phrase" or "("'],
+    ['a )', 3, 'an operator or end of query'],
+    ['"open phrase', 13, "a closing '\"'"],
+    ['a NEAR/0 b', 3, '"NEAR/n" with n from 1 to 1000'],
+    ['a NEAR/2 (b AND c)', 10, 'a term, phrase or OR-group of terms as the right operand of NEAR'],
+    ['sanc*tion', 5, 'a "*" only at the end of a word'],
+    ['s*', 1, 'at least 2 letters before "*"'],
+    ['body:(x)', 1, 'a field scope "title:" or "summary:" or a term without ":"'],
+    ['', 1, 'a term, a "phrase" or "("'],
+  ])('rejects %j at position %i', (query, position, expected) => {
+    const e = error(query);
+    expect(e.position).toBe(position);
+    expect(e.expected).toBe(expected);
+  });
+});
