@@ -25,6 +25,17 @@ export async function loadClassifier(file: string | undefined, cwd: string): Pro
 
 type Id = string | number | null;
 
+/** True when the line has only whitespace (checked without allocating a trimmed copy). */
+function isBlank(line: string): boolean {
+  for (let i = 0; i < line.length; i++) {
+    const c = line.charCodeAt(i);
+    if (c !== 32 && c !== 9 && c !== 10 && c !== 13 && c !== 11 && c !== 12 && c !== 0xa0 && c !== 0xfeff) {
+      return c < 0x1680 ? false : line.trim() === '';
+    }
+  }
+  return true;
+}
+
 /** Classifies one input line; returns the output object (never throws). */
 export function classifyLine(classifier: Classifier, line: string, lineNo: number): Record<string, unknown> {
   let value: unknown;
@@ -66,10 +77,11 @@ class LineWriter {
     });
   }
 
-  async push(line: string): Promise<void> {
+  /** Queues a line; true when the buffer is full and the caller should await flush(). */
+  push(line: string): boolean {
     this.parts.push(line);
     this.size += line.length + 1;
-    if (this.size >= FLUSH_CHARS) await this.flush();
+    return this.size >= FLUSH_CHARS;
   }
 
   async flush(): Promise<void> {
@@ -109,12 +121,13 @@ export async function classifyStream(classifier: Classifier, io: CliIo): Promise
   let lineNo = 0;
   let answered = 0;
   let skipping = false; // inside an over-long line, discarding until its newline
-  const answer = async (raw: string): Promise<void> => {
+  // Synchronous per line; the caller awaits only when the output buffer is full (no microtask per item).
+  const answer = (raw: string): boolean => {
     lineNo++;
     const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
-    if (line.trim() === '') return;
+    if (isBlank(line)) return false;
     answered++;
-    await writer.push(JSON.stringify(classifyLine(classifier, line, lineNo)));
+    return writer.push(JSON.stringify(classifyLine(classifier, line, lineNo)));
   };
   for await (const chunk of io.stdin) {
     const text = typeof chunk === 'string' ? chunk : decoder.write(chunk as Buffer);
@@ -125,7 +138,7 @@ export async function classifyStream(classifier: Classifier, io: CliIo): Promise
         skipping = false;
         rest = '';
       } else {
-        await answer(rest.length > 0 ? rest + text.slice(start, nl) : text.slice(start, nl));
+        if (answer(rest.length > 0 ? rest + text.slice(start, nl) : text.slice(start, nl))) await writer.flush();
         rest = '';
       }
       start = nl + 1;
@@ -135,15 +148,14 @@ export async function classifyStream(classifier: Classifier, io: CliIo): Promise
     if (rest.length > MAX_LINE_CHARS) {
       lineNo++;
       answered++;
-      await writer.push(
-        JSON.stringify({ id: null, error: `line ${lineNo}: longer than ${MAX_LINE_CHARS} characters` }),
-      );
+      writer.push(JSON.stringify({ id: null, error: `line ${lineNo}: longer than ${MAX_LINE_CHARS} characters` }));
+      await writer.flush();
       rest = '';
       skipping = true;
     }
   }
   rest += decoder.end();
-  if (!skipping && rest.length > 0) await answer(rest);
+  if (!skipping && rest.length > 0) answer(rest);
   await writer.flush();
   return answered;
 }

@@ -147,4 +147,13 @@ export interface FeedState {
   itemsLastSeen: number;
   /** Last time a new item appeared; used to flag stale feeds. */
   lastNewItemAt: string | null;
+  /**
+   * Usual gap between the feed's items: the median gap between the published times of the last fetch,
+   * else between the polls that brought new items. Absent on states written before it existed.
+   */
+  typicalIntervalMs?: number | null;
+  /** Poll times that brought new items, newest last (a few); the fallback for typicalIntervalMs. */
+  newItemArrivals?: string[];
+  /** Set once the feed was seen changing an item's GUID while its link stayed: items are keyed by link. */
+  guidsUnstable?: boolean;
 }

@@ -1,4 +1,5 @@
 /** Ports: the interfaces the use cases need. Adapters in shared/adapters implement them. */
+import type { StoryFingerprint } from '../domain/story.js';
 import type { Alert, FeedConfig, FeedState, StoredItem, StoredMatch } from '../domain/types.js';
 
 /** Current time; injected so tests and backtests control it. */
@@ -77,8 +78,60 @@ export interface AlertStore {
   markAlertPublished(id: string, publishedAt: string): Promise<void>;
 }
 
+/** Where a story was reported: one item of one feed. */
+export interface StorySource {
+  feedId: string;
+  itemKey: string;
+  link: string | null;
+  title: string | null;
+}
+
+/** A story: the fingerprint of the item that started it, and every item that reported it. */
+export interface StoryRecord extends StoryFingerprint {
+  storyKey: string;
+  /** Item that started the story; it alone claims bands for the story. */
+  createdBy: string;
+  createdAt: string;
+  /** Oldest first; at most STORY_SOURCES_MAX (domain/story.ts); later items still carry the story key. */
+  sources: StorySource[];
+  /** Set when a racing poller found an equal story it must yield to; follow it to the surviving story. */
+  mergedInto: string | null;
+}
+
+/** Owner of one LSH band key: the first story that claimed it. */
+export interface StoryBandOwner {
+  storyKey: string;
+  /** The owner's first-published time; a band whose owner is older than the story window is re-claimable. */
+  published: string;
+}
+
+/** Stories and their LSH bands, for near-duplicate detection across feeds. */
+export interface StoryStore {
+  /** Owners of the given band keys (keys nobody claimed are absent from the map). */
+  getStoryBands(bandKeys: readonly string[]): Promise<Map<string, StoryBandOwner>>;
+  /**
+   * Claims a band for a story unless another story owns it with `published` at or after `reclaimBefore`;
+   * returns the owner after the attempt (the claimant when it won, or when it already owned the band).
+   */
+  claimStoryBand(bandKey: string, owner: StoryBandOwner, reclaimBefore: string): Promise<StoryBandOwner>;
+  getStory(storyKey: string): Promise<StoryRecord | null>;
+  /** Creates the story unless it exists; returns false when it already existed (which is not an error). */
+  createStory(story: StoryRecord): Promise<boolean>;
+  /** Adds a source unless one with the same itemKey is listed (idempotent); no-op for an unknown story. */
+  appendStorySource(storyKey: string, source: StorySource): Promise<void>;
+  /** Records that the story yielded to `into`; the first recorded target wins. */
+  markStoryMerged(storyKey: string, into: string): Promise<void>;
+}
+
+/** Per-feed canonical link → item key, to notice GUIDs that change while the link stays. */
+export interface ItemLinkStore {
+  getItemKeyByLink(feedId: string, linkHash: string): Promise<string | null>;
+  /** Upsert: the link now points to this item key. */
+  putItemLink(feedId: string, linkHash: string, itemKey: string): Promise<void>;
+}
+
 /** Everything the single-table DynamoDB adapter provides. */
-export type RadarStore = FeedStateStore & ItemStore & MatchStore & AlertStore;
+export type RadarStore = FeedStateStore & ItemStore & MatchStore & AlertStore & StoryStore & ItemLinkStore;
 
 /** Delivers an alert. Must be idempotent on alert.id: publishing the same alert twice delivers once. */
 export interface AlertPublisher {

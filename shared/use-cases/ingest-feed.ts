@@ -1,23 +1,59 @@
 /**
- * ingestFeed: fetch → parse → identify → skip seen → classify → store item, matches, alert → feed state.
+ * ingestFeed: fetch → parse → identify → skip seen → story → classify → store item, matches, alert →
+ * feed state.
  *
  * Crash safety without transactions: writes go in an order where a re-run after a crash at any step
  * converges to the same stored state. An item is "seen" only once `processedAt` is set, which is the
  * last write for that item; matches are upserts; the alert is a conditional create keyed by story; feed
  * validators are written last, so a crash before that re-fetches the whole feed.
+ *
+ * Story assignment (assignStory) runs before the item's first write and only for an item that has no
+ * story key yet; once the item is stored its story key never changes. Its own writes are idempotent
+ * (conditional creates, claims that accept their own key, appends keyed by item), and the key of a
+ * story an item starts is derived from the item key, so a re-run after a crash inside it resumes the
+ * same story instead of starting another.
  */
 import { buildAlert } from '../domain/alert.js';
 import { nextPollDelayMs } from '../domain/backoff.js';
 import type { Classifier } from '../domain/classifier/index.js';
 import { describeError, type ErrorInfo } from '../domain/errors.js';
-import { contentHash, itemKeyFor, parseFeed, unstableGuidsIn } from '../domain/feed/index.js';
-import { storyKeyFor } from '../domain/story.js';
-import type { FeedConfig, FeedState, MeasureMatch, ParsedItem, StoredItem, StoredMatch } from '../domain/types.js';
-import type { AlertStore, Clock, FeedFetcher, FeedStateStore, ItemStore, MatchStore } from '../ports/index.js';
+import { canonicalLink, contentHash, itemKeyFor, parseFeed, unstableGuidsIn } from '../domain/feed/index.js';
+import { NEW_ITEM_ARRIVALS_KEPT, typicalIntervalMs } from '../domain/feed-health.js';
+import {
+  bandKeys,
+  compareStories,
+  linkHash,
+  newStoryKey,
+  STORY_MATCH,
+  type StoryFingerprint,
+  storyFingerprint,
+  titleStoryKey,
+} from '../domain/story.js';
+import type {
+  FeedConfig,
+  FeedState,
+  MeasureMatch,
+  ParsedItem,
+  StoredItem,
+  StoredMatch,
+} from '../domain/types.js';
+import type {
+  AlertStore,
+  Clock,
+  FeedFetcher,
+  FeedStateStore,
+  ItemLinkStore,
+  ItemStore,
+  MatchStore,
+  StoryBandOwner,
+  StoryRecord,
+  StorySource,
+  StoryStore,
+} from '../ports/index.js';
 
 export interface IngestDeps {
   fetcher: FeedFetcher;
-  store: FeedStateStore & ItemStore & MatchStore & AlertStore;
+  store: FeedStateStore & ItemStore & MatchStore & AlertStore & StoryStore & ItemLinkStore;
   classifier: Classifier;
   clock: Clock;
   /** Normal interval between polls of a healthy feed. */
@@ -64,7 +100,10 @@ export async function ingestFeed(
   const now = deps.clock.now();
   const previous = await deps.store.getFeedState(feed.id);
   // A changed URL invalidates the stored validators.
-  const state = previous && previous.url === feed.url ? previous : { ...initialFeedState(feed), ...carryHealth(previous) };
+  const state =
+    previous && previous.url === feed.url
+      ? previous
+      : { ...initialFeedState(feed), ...carryHealth(previous) };
   const result: IngestResult = {
     feedId: feed.id,
     status: 'ok',
@@ -84,7 +123,9 @@ export async function ingestFeed(
   try {
     fetched = await deps.fetcher.fetch(feed, { etag: state.etag, lastModified: state.lastModified });
     if (fetched.status === 'not-modified') {
-      await deps.store.putFeedState(succeeded(deps, state, now, { newItems: 0, itemsInFeed: state.itemsLastSeen }));
+      await deps.store.putFeedState(
+        succeeded(deps, state, now, { newItems: 0, itemsInFeed: state.itemsLastSeen }),
+      );
       return { ...result, status: 'not-modified', itemsInFeed: state.itemsLastSeen };
     }
     const parsed = await parseFeed(fetched.body, { contentType: fetched.contentType, baseUrl: fetched.url });
@@ -95,19 +136,26 @@ export async function ingestFeed(
 
   // Store errors are not the feed's fault, but the feed state still records them so health shows them.
   try {
-    const unstable = unstableGuidsIn(items);
+    const identity = feedIdentity(items, state);
     for (const parsed of items) {
-      const outcome = await ingestItem(deps, feed, parsed, unstable, now);
+      const outcome = await ingestItem(deps, feed, parsed, identity, now);
       if (outcome.kind === 'new') result.newItems++;
       if (outcome.kind === 'updated') result.updatedItems++;
       result.matches += outcome.matches;
       result.alertsCreated += outcome.alertsCreated;
     }
     result.itemsInFeed = items.length;
+    const done = succeeded(deps, state, now, { newItems: result.newItems, itemsInFeed: items.length });
     await deps.store.putFeedState({
-      ...succeeded(deps, state, now, { newItems: result.newItems, itemsInFeed: items.length }),
+      ...done,
       etag: fetched.etag,
       lastModified: fetched.lastModified,
+      typicalIntervalMs: typicalIntervalMs({
+        published: items.map((item) => item.published),
+        arrivals: done.newItemArrivals ?? [],
+        previous: state.typicalIntervalMs ?? null,
+      }),
+      ...(identity.guidsUnstable ? { guidsUnstable: true } : {}),
     });
     return result;
   } catch (err) {
@@ -135,6 +183,10 @@ function succeeded(
     nextDueAt: new Date(now.getTime() + deps.pollIntervalMs).toISOString(),
     itemsLastSeen: seen.itemsInFeed,
     lastNewItemAt: seen.newItems > 0 ? now.toISOString() : state.lastNewItemAt,
+    newItemArrivals:
+      seen.newItems > 0
+        ? [...(state.newItemArrivals ?? []), now.toISOString()].slice(-NEW_ITEM_ARRIVALS_KEPT)
+        : (state.newItemArrivals ?? []),
   };
 }
 
@@ -171,33 +223,108 @@ async function recordFailure(
 
 type ItemOutcome = { kind: 'seen' | 'new' | 'updated'; matches: number; alertsCreated: number };
 
+/** What one fetch says about how this feed's items can be identified. */
+interface FeedIdentity {
+  /** Known-unstable GUIDs: repeated in this fetch, or seen changing before (sticky, may flip during the run). */
+  guidsUnstable: boolean;
+  /** GUIDs present in this fetch: a stored item whose GUID is still here is not a renamed one. */
+  guids: ReadonlySet<string>;
+  /** Canonical links shared by several items of this fetch: useless for identity. */
+  repeatedLinks: ReadonlySet<string>;
+}
+
+function feedIdentity(items: ParsedItem[], state: FeedState): FeedIdentity {
+  const guids = new Set<string>();
+  for (const item of items) if (item.guid !== null) guids.add(item.guid);
+  const seenLinks = new Set<string>();
+  const repeatedLinks = new Set<string>();
+  for (const item of items) {
+    const link = canonicalLink(item.link);
+    if (link === null) continue;
+    if (seenLinks.has(link)) repeatedLinks.add(link);
+    seenLinks.add(link);
+  }
+  return { guidsUnstable: state.guidsUnstable === true || unstableGuidsIn(items), guids, repeatedLinks };
+}
+
+/**
+ * Finds the item's key and its stored predecessor. A new key whose canonical link maps to a stored
+ * item of the same feed is the same article under a new identity: either its GUID changed (which
+ * flags the feed's GUIDs as unstable, so from now on it is keyed by link) or the feed was switched
+ * to link keys since. The predecessor's story and measures carry over, so nothing is re-alerted.
+ */
+async function identify(
+  deps: IngestDeps,
+  feed: FeedConfig,
+  parsed: ParsedItem,
+  identity: FeedIdentity,
+): Promise<{
+  itemKey: string;
+  existing: StoredItem | null;
+  predecessor: StoredItem | null;
+  linkKey: string | null;
+}> {
+  let itemKey = itemKeyFor(parsed, feed.id, identity.guidsUnstable);
+  let existing = await deps.store.getItem(itemKey);
+  const link = canonicalLink(parsed.link);
+  const linkKey = link !== null && !identity.repeatedLinks.has(link) ? linkHash(link) : null;
+  if (existing || linkKey === null) return { itemKey, existing, predecessor: null, linkKey };
+  const previousKey = await deps.store.getItemKeyByLink(feed.id, linkKey);
+  if (previousKey === null || previousKey === itemKey)
+    return { itemKey, existing, predecessor: null, linkKey };
+  const previous = await deps.store.getItem(previousKey);
+  // A previous item whose GUID is still in the feed is another article sharing the link (a live blog).
+  const renamed =
+    previous !== null &&
+    previous.feedId === feed.id &&
+    (previous.guid === null || previous.guid === parsed.guid || !identity.guids.has(previous.guid));
+  if (!renamed) return { itemKey, existing, predecessor: null, linkKey };
+  if (
+    !identity.guidsUnstable &&
+    previous.guid !== null &&
+    parsed.guid !== null &&
+    previous.guid !== parsed.guid
+  ) {
+    (identity as { guidsUnstable: boolean }).guidsUnstable = true;
+    itemKey = itemKeyFor(parsed, feed.id, true);
+    existing = await deps.store.getItem(itemKey);
+  }
+  return { itemKey, existing, predecessor: existing ? null : previous, linkKey };
+}
+
 async function ingestItem(
   deps: IngestDeps,
   feed: FeedConfig,
   parsed: ParsedItem,
-  unstableGuids: boolean,
+  identity: FeedIdentity,
   now: Date,
 ): Promise<ItemOutcome> {
-  const itemKey = itemKeyFor(parsed, feed.id, unstableGuids);
+  const { itemKey, existing, predecessor, linkKey } = await identify(deps, feed, parsed, identity);
   const hash = contentHash(parsed);
-  const existing = await deps.store.getItem(itemKey);
-  if (existing?.processedAt && existing.contentHash === hash) return { kind: 'seen', matches: 0, alertsCreated: 0 };
+  if (existing?.processedAt && existing.contentHash === hash)
+    return { kind: 'seen', matches: 0, alertsCreated: 0 };
 
-  const kind = existing?.processedAt ? 'updated' : 'new';
-  const previousMeasures = new Set(existing?.processedAt ? existing.measureIds : []);
+  // The stored state this item continues from: itself (updated or half-written), or its predecessor.
+  const before = existing ?? predecessor;
+  const kind = before?.processedAt ? (before.contentHash === hash ? 'seen' : 'updated') : 'new';
+  const previousMeasures = new Set(before?.processedAt ? before.measureIds : []);
   const matches = deps.classifier.classify({ title: parsed.title, summary: parsed.summary });
+  const storyKey =
+    before?.storyKey ?? (await assignStory(deps.store, { itemKey, feedId: feed.id, ...parsed }, now));
   const item: StoredItem = {
     itemKey,
-    storyKey: existing?.storyKey ?? storyKeyFor(parsed, itemKey),
+    storyKey,
     feedId: feed.id,
     ...parsed,
     contentHash: hash,
-    fetchedAt: existing?.fetchedAt ?? now.toISOString(),
+    fetchedAt: before?.fetchedAt ?? now.toISOString(),
     processedAt: null,
     measureIds: matches.map((m) => m.measureId),
   };
   // 1. item text first: no match is ever stored without it.
   await deps.store.putItem(item);
+  // 1b. the link lookup, so a later fetch that renames the GUID finds this item.
+  if (linkKey !== null && !existing?.processedAt) await deps.store.putItemLink(feed.id, linkKey, itemKey);
   // 2. matches (upserts).
   if (matches.length > 0) await deps.store.putMatches(matches.map((m) => toStoredMatch(deps, item, m, now)));
   // 3. one alert per story, only for measures this item had not matched before.
@@ -205,12 +332,187 @@ async function ingestItem(
   const fresh = matches.filter((m) => !previousMeasures.has(m.measureId));
   if (fresh.length > 0) {
     const id = kind === 'new' ? item.storyKey : `${item.storyKey}~${fresh.map((m) => m.measureId).join('+')}`;
-    const alert = buildAlert({ id, item, matches: fresh, measures: deps.classifier.measures, createdAt: now.toISOString() });
+    const alert = buildAlert({
+      id,
+      item,
+      matches: fresh,
+      measures: deps.classifier.measures,
+      createdAt: now.toISOString(),
+    });
     if (await deps.store.createAlert(alert)) alertsCreated++;
   }
   // 4. commit marker: the item is seen from now on.
   await deps.store.putItem({ ...item, processedAt: now.toISOString() });
-  return { kind, matches: matches.length, alertsCreated };
+  return { kind, matches: kind === 'seen' ? 0 : matches.length, alertsCreated };
+}
+
+/** The item fields story assignment reads. */
+export interface StoryCandidateItem {
+  itemKey: string;
+  feedId: string;
+  title: string | null;
+  summary: string | null;
+  link: string | null;
+  published: string | null;
+}
+
+/** How many mergedInto hops to follow; longer chains need a three-way race and end at the last hop read. */
+const MAX_MERGE_HOPS = 4;
+
+/**
+ * The story key for an item that has none yet: an existing story that reports the same thing, found
+ * through its LSH bands and verified (compareStories); else a new story, keyed by its title when the
+ * title is distinctive (so same-title copies agree on the key in any order) or by the item, which then
+ * claims its free bands. Racing pollers: a claim lost to a story that turns out to be the same one is
+ * resolved deterministically. The new story yields to the rival when the rival's key sorts lower, or
+ * when the rival wants none of the bands this story won (it can then never notice this story, so it
+ * will not yield itself). A yielding story records `mergedInto`, and readers follow it.
+ */
+export async function assignStory(store: StoryStore, item: StoryCandidateItem, now: Date): Promise<string> {
+  const publishedMs = item.published ? Date.parse(item.published) : Number.NaN;
+  // One ISO format everywhere, because band owners are compared with the window as strings.
+  const published = new Date(Number.isFinite(publishedMs) ? publishedMs : now.getTime()).toISOString();
+  const fingerprint = storyFingerprint(item, published);
+  // Too little text to compare: the item is its own story, as before near-duplicate detection.
+  if (!fingerprint) return item.itemKey;
+  const itemStoryKey = newStoryKey(item.itemKey);
+  const titleKey = titleStoryKey(item.title);
+  const source: StorySource = {
+    feedId: item.feedId,
+    itemKey: item.itemKey,
+    link: item.link,
+    title: item.title,
+  };
+  const bands = bandKeys(fingerprint.signature);
+  const reclaimBefore = new Date(Date.parse(fingerprint.published) - STORY_MATCH.maxAgeMs).toISOString();
+  const live = (owner: StoryBandOwner | undefined): owner is StoryBandOwner =>
+    owner !== undefined && owner.published >= reclaimBefore;
+  const stories = storyCache(store);
+
+  const owners = await store.getStoryBands(bands);
+  const liveOwners = new Set([...owners.values()].filter(live).map((owner) => owner.storyKey));
+  let ownKey: string;
+  /** True once this item is on the story's source list. */
+  let listed = false;
+  if (liveOwners.has(itemStoryKey) || (titleKey !== null && liveOwners.has(titleKey))) {
+    // This item's story, half-built by a crashed run, or the story of the same title from another feed.
+    ownKey = liveOwners.has(itemStoryKey) ? itemStoryKey : (titleKey as string);
+    const own = await stories.get(ownKey);
+    if (own?.mergedInto) {
+      const target = await stories.resolve(own.mergedInto);
+      await store.appendStorySource(target, source);
+      return target;
+    }
+  } else {
+    const found = await bestMatch(stories, fingerprint, [...liveOwners]);
+    if (found !== null) {
+      await store.appendStorySource(found, source);
+      return found;
+    }
+    // Copies with the same title get the same key whatever order they arrive in, so a race between
+    // them, or a crash and re-run, cannot change the alert id; the item key is the fallback.
+    ownKey = titleKey ?? itemStoryKey;
+    const story = (key: string): StoryRecord => ({
+      storyKey: key,
+      createdBy: item.itemKey,
+      createdAt: now.toISOString(),
+      ...fingerprint,
+      sources: [source],
+      mergedInto: null,
+    });
+    listed = await store.createStory(story(ownKey));
+    if (!listed && ownKey === titleKey) {
+      const existing = await store.getStory(titleKey);
+      // The same title weeks ago is another story (a recurring headline): start this one by item.
+      if (existing && existing.published < reclaimBefore) {
+        ownKey = itemStoryKey;
+        listed = await store.createStory(story(ownKey));
+      }
+    }
+  }
+
+  const won = new Set<string>();
+  await Promise.all(
+    bands.map(async (band) => {
+      const current = owners.get(band);
+      if (current?.storyKey === ownKey) {
+        won.add(band);
+        return;
+      }
+      if (live(current)) return;
+      const after = await store.claimStoryBand(
+        band,
+        { storyKey: ownKey, published: fingerprint.published },
+        reclaimBefore,
+      );
+      owners.set(band, after);
+      if (after.storyKey === ownKey) won.add(band);
+    }),
+  );
+
+  let target: string | null = null;
+  const rivals = [...new Set([...owners.values()].filter(live).map((owner) => owner.storyKey))].filter(
+    (key) => key !== ownKey,
+  );
+  for (const key of rivals) {
+    const rival = await stories.get(key);
+    if (!rival || !compareStories(rival, fingerprint).same) continue;
+    const resolved = await stories.resolve(key);
+    if (resolved === ownKey) continue;
+    const yielded = resolved !== key;
+    const seesUs = bandKeys(rival.signature).some((band) => won.has(band));
+    if (yielded || key < ownKey || !seesUs) {
+      if (target === null || resolved < target) target = resolved;
+    }
+  }
+  if (target === null) {
+    if (!listed) await store.appendStorySource(ownKey, source);
+    return ownKey;
+  }
+  await store.markStoryMerged(ownKey, target);
+  await store.appendStorySource(target, source);
+  return target;
+}
+
+/** The candidate that reports the same story with the highest similarity (ties: lowest key), resolved. */
+async function bestMatch(
+  stories: ReturnType<typeof storyCache>,
+  fingerprint: StoryFingerprint,
+  candidates: string[],
+): Promise<string | null> {
+  let best: { key: string; similarity: number } | null = null;
+  for (const key of candidates.sort()) {
+    const story = await stories.get(key);
+    if (!story) continue;
+    const verdict = compareStories(story, fingerprint);
+    if (verdict.same && (best === null || verdict.similarity > best.similarity)) {
+      best = { key, similarity: verdict.similarity };
+    }
+  }
+  return best === null ? null : stories.resolve(best.key);
+}
+
+/** Story reads memoised for one assignment, with mergedInto resolution. */
+function storyCache(store: StoryStore) {
+  const cache = new Map<string, Promise<StoryRecord | null>>();
+  const get = (key: string): Promise<StoryRecord | null> => {
+    let hit = cache.get(key);
+    if (!hit) {
+      hit = store.getStory(key);
+      cache.set(key, hit);
+    }
+    return hit;
+  };
+  const resolve = async (key: string): Promise<string> => {
+    let current = key;
+    for (let hop = 0; hop < MAX_MERGE_HOPS; hop++) {
+      const story = await get(current);
+      if (!story?.mergedInto || story.mergedInto === current) return current;
+      current = story.mergedInto;
+    }
+    return current;
+  };
+  return { get, resolve };
 }
 
 function toStoredMatch(deps: IngestDeps, item: StoredItem, m: MeasureMatch, now: Date): StoredMatch {

@@ -11,8 +11,16 @@ import {
   stripUndefined,
 } from '../../shared/adapters/dynamodb/cursor.js';
 import { AlertNotFoundError } from '../../shared/adapters/dynamodb/errors.js';
+import { STORY_SOURCES_MAX } from '../../shared/domain/story.js';
 import type { Alert, FeedState, StoredItem, StoredMatch } from '../../shared/domain/types.js';
-import type { MatchPage, MatchQuery, RadarStore } from '../../shared/ports/index.js';
+import type {
+  MatchPage,
+  MatchQuery,
+  RadarStore,
+  StoryBandOwner,
+  StoryRecord,
+  StorySource,
+} from '../../shared/ports/index.js';
 
 /** A RadarStore held in Maps; values are copied in and out so callers cannot alias stored state. */
 export class InMemoryStore implements RadarStore {
@@ -21,6 +29,10 @@ export class InMemoryStore implements RadarStore {
   /** Keyed by itemKey, then measureId. */
   private readonly matches = new Map<string, Map<string, StoredMatch>>();
   private readonly alerts = new Map<string, Alert>();
+  private readonly bands = new Map<string, StoryBandOwner>();
+  private readonly stories = new Map<string, StoryRecord>();
+  /** Keyed by feedId + NUL + link hash. */
+  private readonly links = new Map<string, string>();
 
   async getFeedState(feedId: string): Promise<FeedState | null> {
     return copyOrNull(this.feedStates.get(feedId));
@@ -102,6 +114,62 @@ export class InMemoryStore implements RadarStore {
     const alert = this.alerts.get(id);
     if (!alert) throw new AlertNotFoundError(`alert not found: ${id}`);
     alert.status = 'published';
+  }
+
+  async getStoryBands(bandKeys: readonly string[]): Promise<Map<string, StoryBandOwner>> {
+    const owners = new Map<string, StoryBandOwner>();
+    for (const key of bandKeys) {
+      const owner = this.bands.get(key);
+      if (owner) owners.set(key, stripUndefined(owner));
+    }
+    return owners;
+  }
+
+  async claimStoryBand(
+    bandKey: string,
+    owner: StoryBandOwner,
+    reclaimBefore: string,
+  ): Promise<StoryBandOwner> {
+    const current = this.bands.get(bandKey);
+    if (
+      !current ||
+      current.storyKey === owner.storyKey ||
+      compareKeys(current.published, reclaimBefore) < 0
+    ) {
+      this.bands.set(bandKey, stripUndefined(owner));
+      return stripUndefined(owner);
+    }
+    return stripUndefined(current);
+  }
+
+  async getStory(storyKey: string): Promise<StoryRecord | null> {
+    return copyOrNull(this.stories.get(storyKey));
+  }
+
+  async createStory(story: StoryRecord): Promise<boolean> {
+    if (this.stories.has(story.storyKey)) return false;
+    this.stories.set(story.storyKey, stripUndefined(story));
+    return true;
+  }
+
+  async appendStorySource(storyKey: string, source: StorySource): Promise<void> {
+    const story = this.stories.get(storyKey);
+    if (!story || story.sources.length >= STORY_SOURCES_MAX) return;
+    if (story.sources.some((s) => s.itemKey === source.itemKey)) return;
+    story.sources.push(stripUndefined(source));
+  }
+
+  async markStoryMerged(storyKey: string, into: string): Promise<void> {
+    const story = this.stories.get(storyKey);
+    if (story && story.mergedInto === null) story.mergedInto = into;
+  }
+
+  async getItemKeyByLink(feedId: string, linkHash: string): Promise<string | null> {
+    return this.links.get(`${feedId}\u0000${linkHash}`) ?? null;
+  }
+
+  async putItemLink(feedId: string, linkHash: string, itemKey: string): Promise<void> {
+    this.links.set(`${feedId}\u0000${linkHash}`, itemKey);
   }
 }
 

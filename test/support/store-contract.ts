@@ -3,8 +3,9 @@
  * the in-memory fake run exactly these tests, so a fake that passes behaves like the real thing.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { STORY_SOURCES_MAX } from '../../shared/domain/story.js';
 import type { Alert, FeedState, StoredItem, StoredMatch } from '../../shared/domain/types.js';
-import type { MatchQuery, RadarStore } from '../../shared/ports/index.js';
+import type { MatchQuery, RadarStore, StoryRecord, StorySource } from '../../shared/ports/index.js';
 
 export interface StoreUnderTest {
   store: RadarStore;
@@ -86,6 +87,41 @@ export function sampleFeedState(overrides: Partial<FeedState> = {}): FeedState {
     nextDueAt: '2025-05-20T10:09:00.000Z',
     itemsLastSeen: 42,
     lastNewItemAt: null,
+    ...overrides,
+  };
+}
+
+/** A story record with sensible defaults. */
+export function sampleStory(overrides: Partial<StoryRecord> = {}): StoryRecord {
+  return {
+    storyKey: 's-1',
+    createdBy: 'item-1',
+    createdAt: '2025-05-20T10:05:00.000Z',
+    signature: [0, 1, 4294967295, 123456789, 42],
+    features: ['17th', 'adopt', 'eu', 'package', 'sanction'],
+    titleNumbers: ['17'],
+    titleNames: ['eu'],
+    published: '2025-05-20T10:00:00.000Z',
+    sources: [
+      {
+        feedId: 'feed-a',
+        itemKey: 'item-1',
+        link: 'https://example.org/news/1',
+        title: 'EU adopts 17th «package»',
+      },
+    ],
+    mergedInto: null,
+    ...overrides,
+  };
+}
+
+/** A story source with sensible defaults. */
+export function sampleSource(overrides: Partial<StorySource> = {}): StorySource {
+  return {
+    feedId: 'feed-b',
+    itemKey: 'item-2',
+    link: null,
+    title: 'EU adopts 17th sanctions package - Reuters',
     ...overrides,
   };
 }
@@ -482,6 +518,124 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
           code: 'ALERT_NOT_FOUND',
         });
         expect(await store.getAlert('nope')).toBeNull();
+      });
+    });
+    describe('stories', () => {
+      it('returns null for an unknown story', async () => {
+        expect(await store.getStory('nope')).toBeNull();
+      });
+
+      it('creates a story once and round-trips it exactly; a second create returns false and changes nothing', async () => {
+        expect(await store.createStory(sampleStory())).toBe(true);
+        expect(await store.createStory(sampleStory({ features: ['other'], sources: [] }))).toBe(false);
+        expect(await store.getStory('s-1')).toStrictEqual(sampleStory());
+      });
+
+      it('appends sources in order, once per item key, and never to an unknown story', async () => {
+        await store.createStory(sampleStory());
+        await store.appendStorySource('s-1', sampleSource());
+        await store.appendStorySource('s-1', sampleSource({ title: 'a retried append' }));
+        await store.appendStorySource('s-1', sampleSource({ itemKey: 'item-1', title: 'the creator again' }));
+        await store.appendStorySource('s-1', sampleSource({ itemKey: 'item-3', feedId: 'feed-c' }));
+        expect((await store.getStory('s-1'))?.sources).toStrictEqual([
+          sampleStory().sources[0],
+          sampleSource(),
+          sampleSource({ itemKey: 'item-3', feedId: 'feed-c' }),
+        ]);
+        await store.appendStorySource('unknown', sampleSource());
+        expect(await store.getStory('unknown')).toBeNull();
+      });
+
+      it('starts the source list of a story created without sources on the first append', async () => {
+        await store.createStory(sampleStory({ sources: [] }));
+        await store.appendStorySource('s-1', sampleSource());
+        await store.appendStorySource('s-1', sampleSource());
+        expect((await store.getStory('s-1'))?.sources).toStrictEqual([sampleSource()]);
+      });
+
+      it(`stops listing sources at ${STORY_SOURCES_MAX}`, async () => {
+        await store.createStory(sampleStory());
+        for (let i = 0; i < STORY_SOURCES_MAX + 2; i++) {
+          await store.appendStorySource('s-1', sampleSource({ itemKey: `item-x${i}` }));
+        }
+        const sources = (await store.getStory('s-1'))?.sources ?? [];
+        expect(sources).toHaveLength(STORY_SOURCES_MAX);
+        expect(sources.at(-1)?.itemKey).toBe(`item-x${STORY_SOURCES_MAX - 2}`);
+      });
+
+      it('records the first merge target only, and ignores unknown stories', async () => {
+        await store.createStory(sampleStory());
+        await store.markStoryMerged('s-1', 's-0');
+        await store.markStoryMerged('s-1', 's-00');
+        expect(await store.getStory('s-1')).toStrictEqual(sampleStory({ mergedInto: 's-0' }));
+        await store.markStoryMerged('unknown', 's-0');
+        expect(await store.getStory('unknown')).toBeNull();
+      });
+    });
+
+    describe('story bands', () => {
+      const a = { storyKey: 's-a', published: '2025-05-20T10:00:00.000Z' };
+      const b = { storyKey: 's-b', published: '2025-05-21T10:00:00.000Z' };
+      const weekBefore = '2025-05-14T10:00:00.000Z';
+
+      it('returns only the bands somebody claimed', async () => {
+        expect(await store.getStoryBands(['0#aa', '1#bb'])).toStrictEqual(new Map());
+        await store.claimStoryBand('1#bb', a, weekBefore);
+        expect(await store.getStoryBands(['0#aa', '1#bb'])).toStrictEqual(new Map([['1#bb', a]]));
+      });
+
+      it('gives a band to the first claimant; later claimants get the owner back; the owner may claim again', async () => {
+        expect(await store.claimStoryBand('0#aa', a, weekBefore)).toStrictEqual(a);
+        expect(await store.claimStoryBand('0#aa', b, weekBefore)).toStrictEqual(a);
+        expect(await store.claimStoryBand('0#aa', a, weekBefore)).toStrictEqual(a);
+        expect(await store.getStoryBands(['0#aa'])).toStrictEqual(new Map([['0#aa', a]]));
+      });
+
+      it('lets a band owned by a story older than the window be claimed again', async () => {
+        await store.claimStoryBand('0#aa', a, weekBefore);
+        const later = { storyKey: 's-c', published: '2025-06-01T00:00:00.000Z' };
+        expect(await store.claimStoryBand('0#aa', later, '2025-05-25T00:00:00.000Z')).toStrictEqual(later);
+        expect(await store.getStoryBands(['0#aa'])).toStrictEqual(new Map([['0#aa', later]]));
+      });
+
+      it('has exactly one winner when claims race, and every claimant learns the same owner', async () => {
+        const claimants = Array.from({ length: 6 }, (_, i) => ({
+          storyKey: `s-${i}`,
+          published: a.published,
+        }));
+        const results = await Promise.all(
+          claimants.map((owner) => store.claimStoryBand('3#race', owner, weekBefore)),
+        );
+        const winner = results[0];
+        expect(results.every((r) => r.storyKey === winner?.storyKey)).toBe(true);
+        expect(claimants.map((c) => c.storyKey)).toContain(winner?.storyKey);
+        expect((await store.getStoryBands(['3#race'])).get('3#race')).toStrictEqual(winner);
+      });
+    });
+
+    describe('item links', () => {
+      it('maps a feed and link hash to the item key, per feed, and overwrites on the next put', async () => {
+        expect(await store.getItemKeyByLink('feed-a', 'abc')).toBeNull();
+        await store.putItemLink('feed-a', 'abc', 'g:1');
+        await store.putItemLink('feed-b', 'abc', 'g:2');
+        expect(await store.getItemKeyByLink('feed-a', 'abc')).toBe('g:1');
+        expect(await store.getItemKeyByLink('feed-b', 'abc')).toBe('g:2');
+        await store.putItemLink('feed-a', 'abc', 'l:1');
+        expect(await store.getItemKeyByLink('feed-a', 'abc')).toBe('l:1');
+      });
+
+      it('keeps stories, bands and links out of feed states, items and alerts', async () => {
+        await store.createStory(sampleStory({ storyKey: 'item-1' }));
+        await store.claimStoryBand(
+          '0#aa',
+          { storyKey: 'item-1', published: '2025-05-20T10:00:00.000Z' },
+          '2025-05-13T00:00:00.000Z',
+        );
+        await store.putItemLink('feed-a', 'item-1', 'item-1');
+        expect(await store.listFeedStates()).toStrictEqual([]);
+        expect(await store.getItem('item-1')).toBeNull();
+        expect(await store.getAlert('item-1')).toBeNull();
+        expect(await store.listPendingAlerts(10)).toStrictEqual([]);
       });
     });
   });

@@ -16,8 +16,16 @@ import {
   type TranslateConfig,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { STORY_SOURCES_MAX } from '../../domain/story.js';
 import type { Alert, FeedState, StoredItem, StoredMatch } from '../../domain/types.js';
-import type { MatchPage, MatchQuery, RadarStore } from '../../ports/index.js';
+import type {
+  MatchPage,
+  MatchQuery,
+  RadarStore,
+  StoryBandOwner,
+  StoryRecord,
+  StorySource,
+} from '../../ports/index.js';
 import {
   bucketMayHold,
   compareKeys,
@@ -33,6 +41,12 @@ import { AlertNotFoundError, StoreWriteError, TableSetupError } from './errors.j
 import { createTableInput, ENTITY, KEYS, RECORD_ATTRIBUTES, TABLE_SCHEMA } from './table-schema.js';
 
 type Record_ = Record<string, unknown>;
+
+/** The domain fields of a band record. */
+interface BandRecord {
+  storyKey: string;
+  published: string;
+}
 
 /** Document-client settings the composition roots should use (the store also strips undefined itself). */
 export const DOCUMENT_CLIENT_TRANSLATE_CONFIG: TranslateConfig = {
@@ -59,6 +73,7 @@ const HIDDEN_ATTRIBUTES: ReadonlySet<string> = new Set([
   ...TABLE_SCHEMA.globalSecondaryIndexes.flatMap((index) => [index.partitionKey.name, index.sortKey.name]),
   RECORD_ATTRIBUTES.entity,
   RECORD_ATTRIBUTES.alertPublishedAt,
+  RECORD_ATTRIBUTES.storySourceKeys,
 ]);
 
 /** Drops the key and bookkeeping attributes so only the domain fields remain. */
@@ -308,6 +323,144 @@ export class DynamoDbStore implements RadarStore {
       }
       throw err;
     }
+  }
+
+  async getStoryBands(bandKeys: readonly string[]): Promise<Map<string, StoryBandOwner>> {
+    // Parallel Gets rather than BatchGetItem: the same read units, and no extra IAM action for ingest.
+    const owners = await Promise.all(bandKeys.map((key) => this.getRecord<BandRecord>(KEYS.storyBand(key))));
+    const out = new Map<string, StoryBandOwner>();
+    bandKeys.forEach((key, i) => {
+      const owner = owners[i];
+      if (owner) out.set(key, { storyKey: owner.storyKey, published: owner.published });
+    });
+    return out;
+  }
+
+  async claimStoryBand(
+    bandKey: string,
+    owner: StoryBandOwner,
+    reclaimBefore: string,
+  ): Promise<StoryBandOwner> {
+    // A Get after a lost claim can only miss the owner if the band was deleted meanwhile; one retry covers it.
+    for (let attempt = 0; attempt < 2; attempt++) {
+      try {
+        await this.client.send(
+          new PutCommand({
+            TableName: this.tableName,
+            Item: {
+              storyKey: owner.storyKey,
+              published: owner.published,
+              ...KEYS.storyBand(bandKey),
+              [RECORD_ATTRIBUTES.entity]: ENTITY.storyBand,
+            },
+            ConditionExpression: 'attribute_not_exists(#pk) OR #storyKey = :storyKey OR #published < :before',
+            ExpressionAttributeNames: {
+              '#pk': TABLE_SCHEMA.partitionKey.name,
+              '#storyKey': 'storyKey',
+              '#published': 'published',
+            },
+            ExpressionAttributeValues: { ':storyKey': owner.storyKey, ':before': reclaimBefore },
+          }),
+        );
+        return { ...owner };
+      } catch (err) {
+        if (!isNamed(err, 'ConditionalCheckFailedException')) throw err;
+      }
+      const current = await this.getRecord<BandRecord>(KEYS.storyBand(bandKey));
+      if (current) return { storyKey: current.storyKey, published: current.published };
+    }
+    throw new StoreWriteError(
+      `band ${bandKey}: claim failed twice and no owner was found (table ${this.tableName})`,
+    );
+  }
+
+  async getStory(storyKey: string): Promise<StoryRecord | null> {
+    return this.getRecord<StoryRecord>(KEYS.story(storyKey));
+  }
+
+  async createStory(story: StoryRecord): Promise<boolean> {
+    const record: Record_ = {
+      ...stripUndefined(story),
+      ...KEYS.story(story.storyKey),
+      [RECORD_ATTRIBUTES.entity]: ENTITY.story,
+    };
+    // DynamoDB rejects an empty set, so a story without sources gets the set on its first append.
+    if (story.sources.length > 0) {
+      record[RECORD_ATTRIBUTES.storySourceKeys] = new Set(story.sources.map((source) => source.itemKey));
+    }
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: record,
+          ConditionExpression: 'attribute_not_exists(#pk)',
+          ExpressionAttributeNames: { '#pk': TABLE_SCHEMA.partitionKey.name },
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (isNamed(err, 'ConditionalCheckFailedException')) return false;
+      throw err;
+    }
+  }
+
+  async appendStorySource(storyKey: string, source: StorySource): Promise<void> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: KEYS.story(storyKey),
+          UpdateExpression: 'SET #sources = list_append(#sources, :one) ADD #keys :keySet',
+          // The key set makes a retried append a no-op; the size cap keeps the record small.
+          ConditionExpression:
+            'attribute_exists(#pk) AND NOT contains(#keys, :itemKey) AND size(#sources) < :max',
+          ExpressionAttributeNames: {
+            '#pk': TABLE_SCHEMA.partitionKey.name,
+            '#sources': 'sources',
+            '#keys': RECORD_ATTRIBUTES.storySourceKeys,
+          },
+          ExpressionAttributeValues: {
+            ':one': [stripUndefined(source)],
+            ':keySet': new Set([source.itemKey]),
+            ':itemKey': source.itemKey,
+            ':max': STORY_SOURCES_MAX,
+          },
+        }),
+      );
+    } catch (err) {
+      if (!isNamed(err, 'ConditionalCheckFailedException')) throw err;
+    }
+  }
+
+  async markStoryMerged(storyKey: string, into: string): Promise<void> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: KEYS.story(storyKey),
+          UpdateExpression: 'SET #merged = :into',
+          ConditionExpression:
+            'attribute_exists(#pk) AND (attribute_not_exists(#merged) OR attribute_type(#merged, :null))',
+          ExpressionAttributeNames: { '#pk': TABLE_SCHEMA.partitionKey.name, '#merged': 'mergedInto' },
+          ExpressionAttributeValues: { ':into': into, ':null': 'NULL' },
+        }),
+      );
+    } catch (err) {
+      if (!isNamed(err, 'ConditionalCheckFailedException')) throw err;
+    }
+  }
+
+  async getItemKeyByLink(feedId: string, linkHash: string): Promise<string | null> {
+    const record = await this.getRecord<{ itemKey: string }>(KEYS.itemLink(feedId, linkHash));
+    return record?.itemKey ?? null;
+  }
+
+  async putItemLink(feedId: string, linkHash: string, itemKey: string): Promise<void> {
+    await this.put({
+      itemKey,
+      ...KEYS.itemLink(feedId, linkHash),
+      [RECORD_ATTRIBUTES.entity]: ENTITY.itemLink,
+    });
   }
 
   private async getRecord<T>(key: { pk: string; sk: string }): Promise<T | null> {

@@ -40,6 +40,9 @@ export const ENTITY = {
   match: 'match',
   alert: 'alert',
   meta: 'meta',
+  story: 'story',
+  storyBand: 'storyBand',
+  itemLink: 'itemLink',
 } as const;
 
 /** Attribute names the store adds next to the domain fields; never returned to callers. */
@@ -49,6 +52,8 @@ export const RECORD_ATTRIBUTES = {
   alertPublishedAt: 'alertPublishedAt',
   /** String set of the month buckets that hold matches, on the META record. */
   matchMonths: 'months',
+  /** String set of the item keys listed in a story's sources, for the idempotent append. */
+  storySourceKeys: 'sourceItemKeys',
 } as const;
 
 /** Key-building functions: the only place the key formats are spelled out. */
@@ -67,6 +72,10 @@ export const KEYS = {
   pendingAlertsPartition: 'ALERTS#PENDING',
   pendingAlertSort: (createdAt: string, alertId: string) => `${createdAt}#${alertId}`,
   matchMonths: { pk: 'META', sk: 'MATCH_MONTHS' },
+  story: (storyKey: string) => ({ pk: `STORY#${storyKey}`, sk: 'STORY' }),
+  /** `bandKey` is `<band index>#<hash of its rows>` (domain/story.ts bandKeys). */
+  storyBand: (bandKey: string) => ({ pk: `BAND#${bandKey}`, sk: 'BAND' }),
+  itemLink: (feedId: string, linkHash: string) => ({ pk: `LINK#${feedId}#${linkHash}`, sk: 'LINK' }),
 } as const;
 
 /** CreateTable input for local stores (dynalite, DynamoDB Local): on-demand billing, no streams. */

@@ -1,7 +1,9 @@
 /**
- * The matcher: tokenises an item once, looks every token up in the compiled dictionary, and
- * evaluates only the measures whose atoms occur. Pure in its results: the scratch buffers and the
- * token cache are reused between calls for speed but never change what a call returns.
+ * The matcher: scans an item once, walking the compiled trie while it tokenises (no per-token
+ * strings or map lookups), then evaluates only the measures whose atoms occur. Every DAG node's
+ * boolean result and evidence are memoised per item, so sub-expressions shared by measures cost
+ * once. Pure in its results: the scratch buffers are reused between calls for speed but never
+ * change what a call returns.
  */
 import type { ClassifiableText, Evidence, Measure, MeasureMatch, Stage } from '../types.js';
 import {
@@ -10,11 +12,12 @@ import {
   type CompiledSet,
   FIELD_BOTH,
   FIELD_SUMMARY,
+  ASCII_SYMBOL,
   FIELD_TITLE,
+  type Trie,
 } from './compile.js';
-import { forEachToken } from './normalise.js';
-import { type CueHit, pickStage } from './stage.js';
-import { stem } from './stem.js';
+import { APOSTROPHES, ASCII_WORD, charInfo, isWordAt, KIND_SEP, KIND_WORD } from './normalise.js';
+import { type CueHit, MODAL_REACH, pickStage } from './stage.js';
 
 /** A compiled measure set that classifies item text. */
 export interface Classifier {
@@ -42,14 +45,15 @@ export interface MeasureExplanation {
   stage: Stage | null;
 }
 
-type Hits = number[];
+type Hits = readonly number[];
 
 const NO_ATOMS: readonly number[] = [];
 const EMPTY_HITS: Hits = [];
-const TOKEN_CACHE_LIMIT = 100_000;
 const MAX_EVIDENCE = 20;
 /** Max token distance between a stage cue and the evidence it qualifies. */
 const STAGE_WINDOW = 12;
+/** Memo slots per DAG node: one per field mask (0 none, 1 title, 2 summary, 3 both). */
+const SLOTS = 4;
 
 /** Classifier over one compiled measure set; also explains per-clause results. */
 export class CompiledClassifier implements Classifier {
@@ -57,33 +61,57 @@ export class CompiledClassifier implements Classifier {
   readonly measures: readonly Measure[];
 
   private readonly set: CompiledSet;
-  private readonly tokenCache = new Map<string, readonly number[]>();
-  // Per-item scratch state, reset by load().
+  private readonly trie: Trie;
+  // Per-item scratch state, reset by load() / clear().
   private title = '';
   private summary = '';
   /** Position of the gap between title and summary tokens; title positions are < split. */
   private split = 0;
   private pos = 0;
-  private starts: number[] = [];
-  private ends: number[] = [];
+  private starts = new Int32Array(256);
+  private ends = new Int32Array(256);
   private posAtoms: Array<readonly number[]> = [];
   private readonly atomPositions: number[][];
-  private touched: number[] = [];
+  /** Number of valid entries of atomPositions[a] for the current item (arrays are reused). */
+  private readonly atomPosCount: Int32Array;
+  /** Per atom: the fields (FIELD_TITLE | FIELD_SUMMARY) it occurs in for the current item. */
+  private readonly atomMask: Uint8Array;
+  private readonly touched: number[] = [];
+  /** Per `any` node slot: the fields its atoms occur in for the current item. */
+  private readonly anyMask: Uint8Array;
+  private readonly touchedAny: number[] = [];
   private readonly candidate: Uint8Array;
+  private readonly candidateList: number[] = [];
   private cues: CueHit[] | null = null;
+  private sentenceOfPos: Int32Array | null = null;
+  /** Item generation: a memo slot is valid when its stamp equals it. */
+  private gen = 0;
+  private readonly testStamp: Int32Array;
+  private readonly testValue: Uint8Array;
+  private readonly hitStamp: Int32Array;
+  private readonly hitValue: Array<Hits | null>;
 
   constructor(set: CompiledSet) {
     this.set = set;
+    this.trie = set.trie;
     this.rulesVersion = set.rulesVersion;
     this.measures = Object.freeze(set.measures.map((m) => m.measure));
     this.atomPositions = Array.from({ length: set.atomCount }, () => []);
+    this.atomMask = new Uint8Array(set.atomCount);
+    this.atomPosCount = new Int32Array(set.atomCount);
+    this.anyMask = new Uint8Array(set.anyCount);
     this.candidate = new Uint8Array(set.measures.length);
+    this.testStamp = new Int32Array(set.nodeCount * SLOTS);
+    this.testValue = new Uint8Array(set.nodeCount * SLOTS);
+    this.hitStamp = new Int32Array(set.nodeCount * SLOTS);
+    this.hitValue = new Array<Hits | null>(set.nodeCount * SLOTS).fill(null);
   }
 
   classify(text: ClassifiableText): MeasureMatch[] {
     this.load(text);
     const out: MeasureMatch[] = [];
     try {
+      if (this.candidateList.length === 0 && this.set.alwaysEvaluate.length === 0) return out;
       for (const index of this.candidates()) {
         const cm = this.set.measures[index] as CompiledMeasure;
         const match = this.evaluateMeasure(cm);
@@ -107,49 +135,130 @@ export class CompiledClassifier implements Classifier {
     }
   }
 
-  private readonly onTitleToken = (folded: string, start: number, end: number): void => {
-    this.addToken(folded, start, end);
-  };
-
-  private addToken(folded: string, start: number, end: number): void {
-    const p = this.pos++;
-    this.starts[p] = start;
-    this.ends[p] = end;
-    const atoms = this.lookup(folded);
-    this.posAtoms[p] = atoms;
-    for (let i = 0; i < atoms.length; i++) {
-      const a = atoms[i] as number;
-      const list = this.atomPositions[a] as number[];
-      if (list.length === 0) this.touched.push(a);
-      list.push(p);
+  /** Atoms of each token of `text` (folded as `tokenize` folds it), for tests and tooling. */
+  tokenAtoms(text: string): Array<readonly number[]> {
+    this.load({ title: text, summary: null });
+    try {
+      return this.posAtoms.slice(0, this.split);
+    } finally {
+      this.clear();
     }
   }
 
-  private lookup(folded: string): readonly number[] {
-    const cached = this.tokenCache.get(folded);
-    if (cached !== undefined) return cached;
-    let atoms: number[] | null = null;
-    const s = this.set.stemAtoms.get(stem(folded));
-    if (s !== undefined) atoms = [s];
-    const e = this.set.exactAtoms.get(folded);
-    if (e !== undefined) {
-      if (atoms === null) atoms = [e];
-      else atoms.push(e);
+  /** One trie transition; -1 when the trie has no edge for this code unit. */
+  private step(node: number, code: number): number {
+    const { tabNode, tabCode, tabChild, tabMask } = this.trie;
+    const x = Math.imul(node ^ Math.imul(code, 0x85ebca77), 0x9e3779b1);
+    let h = (x ^ (x >>> 16)) & tabMask;
+    for (;;) {
+      const n = tabNode[h] as number;
+      if (n === -1) return -1;
+      if (n === node && tabCode[h] === code) return tabChild[h] as number;
+      h = (h + 1) & tabMask;
     }
-    const lengths = this.set.prefixLengths;
-    for (let i = 0; i < lengths.length; i++) {
-      const len = lengths[i] as number;
-      if (len > folded.length) break;
-      const a = this.set.prefixAtoms.get(len === folded.length ? folded : folded.slice(0, len));
-      if (a !== undefined) {
-        if (atoms === null) atoms = [a];
-        else atoms.push(a);
+  }
+
+  /**
+   * Tokenises `text` exactly like normalise.forEachToken (same boundaries, folding and possessive
+   * rule), walking the trie with each folded code unit instead of building the token string.
+   */
+  private scan(text: string, field: number): void {
+    const n = text.length;
+    const { pathAtoms, endAtoms, ascii } = this.trie;
+    let i = 0;
+    while (i < n) {
+      let c = text.charCodeAt(i);
+      if (c < 128) {
+        if (ASCII_WORD[c] !== 1) {
+          i++;
+          continue;
+        }
+      } else {
+        const cp = text.codePointAt(i) ?? c;
+        if (charInfo(cp).kind !== KIND_WORD) {
+          i += cp > 0xffff ? 2 : 1;
+          continue;
+        }
+      }
+      const start = i;
+      let node = 0;
+      let last = 0;
+      while (i < n) {
+        c = text.charCodeAt(i);
+        if (c < 128) {
+          if (ASCII_WORD[c] !== 1) break;
+          if (node >= 0) {
+            // ASCII_SYMBOL folds upper case, so the dense table needs no lower-casing.
+            node = ascii[node * 36 + (ASCII_SYMBOL[c] as number)] as number;
+            if (node >= 0) last = node;
+          }
+          i++;
+          continue;
+        }
+        const cp = text.codePointAt(i) ?? c;
+        const info = charInfo(cp);
+        if (info.kind === KIND_SEP) break;
+        const fold = info.fold;
+        for (let k = 0; k < fold.length && node >= 0; k++) {
+          node = this.step(node, fold.charCodeAt(k));
+          if (node >= 0) last = node;
+        }
+        i += cp > 0xffff ? 2 : 1;
+      }
+      this.addToken(start, i, node >= 0 ? (endAtoms[node] as readonly number[]) : (pathAtoms[last] as readonly number[]), field);
+      // Drop an English possessive: word + apostrophe + s + non-word.
+      if (i + 1 < n && APOSTROPHES.has(text.charCodeAt(i))) {
+        const s = text.charCodeAt(i + 1);
+        if ((s === 115 || s === 83) && !isWordAt(text, i + 2)) i += 2;
       }
     }
-    const result = atoms ?? NO_ATOMS;
-    if (this.tokenCache.size >= TOKEN_CACHE_LIMIT) this.tokenCache.clear();
-    this.tokenCache.set(folded, result);
-    return result;
+  }
+
+  private addToken(start: number, end: number, atoms: readonly number[], field: number): void {
+    const p = this.pos++;
+    if (p >= this.starts.length) {
+      const grow = (a: Int32Array) => {
+        const b = new Int32Array(a.length * 2);
+        b.set(a);
+        return b;
+      };
+      this.starts = grow(this.starts);
+      this.ends = grow(this.ends);
+    }
+    this.starts[p] = start;
+    this.ends[p] = end;
+    this.posAtoms[p] = atoms;
+    for (let i = 0; i < atoms.length; i++) {
+      const a = atoms[i] as number;
+      const was = this.atomMask[a] as number;
+      const count = this.atomPosCount[a] as number;
+      (this.atomPositions[a] as number[])[count] = p;
+      this.atomPosCount[a] = count + 1;
+      if ((was & field) !== 0) continue;
+      if (was === 0) this.touch(a);
+      this.atomMask[a] = was | field;
+      const slots = this.set.anyPostings[a] as number[];
+      for (let j = 0; j < slots.length; j++) {
+        const s = slots[j] as number;
+        const m = this.anyMask[s] as number;
+        if (m === 0) this.touchedAny.push(s);
+        this.anyMask[s] = m | field;
+      }
+    }
+  }
+
+  /** First occurrence of an atom in the item: note it and the measures whose query it feeds. */
+  private touch(atom: number): void {
+    this.touched.push(atom);
+    const ms = this.set.atomMeasures[atom] as number[];
+    const flags = this.candidate;
+    for (let j = 0; j < ms.length; j++) {
+      const m = ms[j] as number;
+      if (flags[m] === 0) {
+        flags[m] = 1;
+        this.candidateList.push(m);
+      }
+    }
   }
 
   private load(text: ClassifiableText): void {
@@ -158,87 +267,94 @@ export class CompiledClassifier implements Classifier {
     this.summary = typeof t?.summary === 'string' ? t.summary : '';
     this.pos = 0;
     this.cues = null;
-    forEachToken(this.title, this.onTitleToken);
+    this.sentenceOfPos = null;
+    if (this.gen >= 0x7ffffff0) {
+      this.gen = 0;
+      this.testStamp.fill(0);
+      this.hitStamp.fill(0);
+    }
+    this.gen++;
+    this.scan(this.title, FIELD_TITLE);
     // One empty position between the fields keeps phrases and NEAR from spanning them.
     this.split = this.pos;
-    this.starts[this.pos] = 0;
-    this.ends[this.pos] = 0;
-    this.posAtoms[this.pos] = NO_ATOMS;
-    this.pos++;
-    forEachToken(this.summary, this.onTitleToken);
+    this.addToken(0, 0, NO_ATOMS, FIELD_TITLE);
+    this.scan(this.summary, FIELD_SUMMARY);
   }
 
   private clear(): void {
-    for (const a of this.touched) (this.atomPositions[a] as number[]).length = 0;
-    this.touched = [];
-    // Drop references to long texts' buffers so one huge item does not pin memory.
-    if (this.starts.length > 4096) {
-      this.starts = [];
-      this.ends = [];
+    const touched = this.touched;
+    for (let i = 0; i < touched.length; i++) {
+      const a = touched[i] as number;
+      this.atomPosCount[a] = 0;
+      this.atomMask[a] = 0;
+    }
+    touched.length = 0;
+    const anys = this.touchedAny;
+    for (let i = 0; i < anys.length; i++) this.anyMask[anys[i] as number] = 0;
+    anys.length = 0;
+    const list = this.candidateList;
+    for (let i = 0; i < list.length; i++) this.candidate[list[i] as number] = 0;
+    list.length = 0;
+    // Drop long texts' buffers so one huge item does not pin memory.
+    if (this.starts.length > 65536) {
+      this.starts = new Int32Array(256);
+      this.ends = new Int32Array(256);
       this.posAtoms = [];
     }
   }
 
+  /** Measures to evaluate, ascending: those whose query atoms occur, plus the NOT-only ones. */
   private candidates(): number[] {
-    const flags = this.candidate;
-    const list: number[] = [...this.set.alwaysEvaluate];
-    for (const i of list) flags[i] = 1;
-    for (const a of this.touched) {
-      const ms = this.set.atomMeasures[a] as number[];
-      for (let j = 0; j < ms.length; j++) {
-        const m = ms[j] as number;
-        if (flags[m] === 0) {
-          flags[m] = 1;
-          list.push(m);
-        }
+    const always = this.set.alwaysEvaluate;
+    const list = always.length === 0 ? this.candidateList.slice() : [...new Set([...always, ...this.candidateList])];
+    // Insertion sort: the list is short and this avoids a comparator call per pair.
+    for (let i = 1; i < list.length; i++) {
+      const v = list[i] as number;
+      let j = i - 1;
+      while (j >= 0 && (list[j] as number) > v) {
+        list[j + 1] = list[j] as number;
+        j--;
       }
+      list[j + 1] = v;
     }
-    for (const i of list) flags[i] = 0;
-    return list.sort((x, y) => x - y);
+    return list;
   }
 
   private fieldOf(p: number): number {
     return p < this.split ? FIELD_TITLE : FIELD_SUMMARY;
   }
 
-  /** True when some position of the atom lies in a field of `mask`. */
+  /** True when the atom occurs in a field of `mask`. */
   private has(atom: number, mask: number): boolean {
-    const positions = this.atomPositions[atom] as number[];
-    if (positions.length === 0) return false;
-    if (mask === FIELD_BOTH) return true;
-    for (let i = 0; i < positions.length; i++) {
-      if ((this.fieldOf(positions[i] as number) & mask) !== 0) return true;
-    }
-    return false;
+    return ((this.atomMask[atom] as number) & mask) !== 0;
   }
 
-  /** Boolean evaluation: short-circuits and allocates nothing; evidence is collected only for matches. */
+  /** Boolean evaluation, memoised per node and field mask; evidence is collected only for matches. */
   private test(node: CompiledNode, mask: number): boolean {
+    if (node.k === 'term') return this.has(node.atom, mask);
+    if (node.k === 'any') return ((this.anyMask[node.slot] as number) & mask) !== 0;
+    const slot = node.id * SLOTS + mask;
+    if (this.testStamp[slot] === this.gen) return this.testValue[slot] === 1;
+    const result = this.testNode(node, mask);
+    this.testStamp[slot] = this.gen;
+    this.testValue[slot] = result ? 1 : 0;
+    return result;
+  }
+
+  private testNode(node: CompiledNode, mask: number): boolean {
     switch (node.k) {
       case 'term':
         return this.has(node.atom, mask);
-      case 'any': {
-        if (node.member !== null && this.touched.length < node.atoms.length) {
-          const member = node.member;
-          const touched = this.touched;
-          for (let i = 0; i < touched.length; i++) {
-            const a = touched[i] as number;
-            if (member[a] === 1 && this.has(a, mask)) return true;
-          }
-          return false;
-        }
-        const atoms = node.atoms;
-        for (let i = 0; i < atoms.length; i++) if (this.has(atoms[i] as number, mask)) return true;
-        return false;
-      }
+      case 'any':
+        return ((this.anyMask[node.slot] as number) & mask) !== 0;
       case 'phrase':
-        for (let i = 0; i < node.atoms.length; i++)
-          if (!this.has(node.atoms[i] as number, mask)) return false;
+        for (let i = 0; i < node.atoms.length; i++) if (!this.has(node.atoms[i] as number, mask)) return false;
         return this.evaluate(node, mask) !== null;
       case 'and':
         for (const child of node.children) if (!this.test(child, mask)) return false;
         return true;
       case 'or':
+        if (node.gate >= 0 && ((this.anyMask[node.gate] as number) & mask) === 0) return false;
         for (const child of node.children) if (this.test(child, mask)) return true;
         return false;
       case 'not':
@@ -246,43 +362,62 @@ export class CompiledClassifier implements Classifier {
       case 'field':
         return this.test(node.child, mask & node.mask);
       case 'near':
-        return (
-          this.test(node.left, mask) && this.test(node.right, mask) && this.evaluate(node, mask) !== null
-        );
+        return this.test(node.left, mask) && this.test(node.right, mask) && this.evaluate(node, mask) !== null;
     }
   }
 
+  /** The hits (flat [start, end) token spans) of a node, or null when it does not hold; memoised. */
   private evaluate(node: CompiledNode, mask: number): Hits | null {
+    const slot = node.id * SLOTS + mask;
+    if (this.hitStamp[slot] === this.gen) return this.hitValue[slot] as Hits | null;
+    const result = this.evaluateNode(node, mask);
+    this.hitStamp[slot] = this.gen;
+    this.hitValue[slot] = result;
+    return result;
+  }
+
+  private positionsIn(atom: number, mask: number, out: number[] | null): number[] | null {
+    const positions = this.atomPositions[atom] as number[];
+    const count = this.atomPosCount[atom] as number;
+    for (let i = 0; i < count; i++) {
+      const p = positions[i] as number;
+      if ((this.fieldOf(p) & mask) === 0) continue;
+      if (out === null) out = [];
+      out.push(p, p + 1);
+    }
+    return out;
+  }
+
+  private evaluateNode(node: CompiledNode, mask: number): Hits | null {
     switch (node.k) {
       case 'any': {
-        let out: Hits | null = null;
-        for (const atom of node.atoms) {
-          const positions = this.atomPositions[atom] as number[];
-          for (let i = 0; i < positions.length; i++) {
-            const p = positions[i] as number;
-            if ((this.fieldOf(p) & mask) === 0) continue;
-            if (out === null) out = [];
-            out.push(p, p + 1);
+        if (((this.anyMask[node.slot] as number) & mask) === 0) return null;
+        let out: number[] | null = null;
+        const touched = this.touched;
+        if (node.member !== null && touched.length < node.atoms.length) {
+          // Atom order does not matter: evidence spans are sorted and merged before use.
+          const member = node.member;
+          for (let i = 0; i < touched.length; i++) {
+            const a = touched[i] as number;
+            if (member[a] === 1 && this.has(a, mask)) out = this.positionsIn(a, mask, out);
           }
+          return out;
+        }
+        const atoms = node.atoms;
+        for (let i = 0; i < atoms.length; i++) {
+          const a = atoms[i] as number;
+          if (this.has(a, mask)) out = this.positionsIn(a, mask, out);
         }
         return out;
       }
-      case 'term': {
-        const positions = this.atomPositions[node.atom] as number[];
-        let out: Hits | null = null;
-        for (let i = 0; i < positions.length; i++) {
-          const p = positions[i] as number;
-          if ((this.fieldOf(p) & mask) === 0) continue;
-          if (out === null) out = [];
-          out.push(p, p + 1);
-        }
-        return out;
-      }
+      case 'term':
+        return this.has(node.atom, mask) ? this.positionsIn(node.atom, mask, null) : null;
       case 'phrase': {
         const atoms = node.atoms;
         const first = this.atomPositions[atoms[0] as number] as number[];
-        let out: Hits | null = null;
-        for (let i = 0; i < first.length; i++) {
+        const count = this.atomPosCount[atoms[0] as number] as number;
+        let out: number[] | null = null;
+        for (let i = 0; i < count; i++) {
           const p = first[i] as number;
           if ((this.fieldOf(p) & mask) === 0 || p + atoms.length > this.pos) continue;
           let ok = true;
@@ -296,6 +431,7 @@ export class CompiledClassifier implements Classifier {
         return out;
       }
       case 'and': {
+        if (!this.test(node, mask)) return null;
         let out: Hits | null = null;
         for (const child of node.children) {
           const r = this.evaluate(child, mask);
@@ -307,6 +443,7 @@ export class CompiledClassifier implements Classifier {
       case 'or': {
         let out: Hits | null = null;
         for (const child of node.children) {
+          if (!this.test(child, mask)) continue;
           const r = this.evaluate(child, mask);
           if (r === null) continue;
           out = out === null ? r : out.concat(r);
@@ -314,7 +451,7 @@ export class CompiledClassifier implements Classifier {
         return out;
       }
       case 'not':
-        return this.evaluate(node.child, mask) === null ? EMPTY_HITS : null;
+        return this.test(node.child, mask) ? null : EMPTY_HITS;
       case 'field':
         return this.evaluate(node.child, mask & node.mask);
       case 'near':
@@ -327,7 +464,7 @@ export class CompiledClassifier implements Classifier {
     if (a === null || a.length === 0) return null;
     const b = this.evaluate(right, mask);
     if (b === null || b.length === 0) return null;
-    let out: Hits | null = null;
+    let out: number[] | null = null;
     for (let i = 0; i < a.length; i += 2) {
       const as = a[i] as number;
       const ae = a[i + 1] as number;
@@ -367,7 +504,7 @@ export class CompiledClassifier implements Classifier {
       measureId,
       score: Math.round(score * 100) / 100,
       evidence,
-      stage: pickStage(this.stageCues(), spans, this.split, STAGE_WINDOW),
+      stage: pickStage(this.stageCues(), spans, this.split, STAGE_WINDOW, this.sentenceOf),
     };
   }
 
@@ -395,11 +532,29 @@ export class CompiledClassifier implements Classifier {
   private stageCues(): CueHit[] {
     if (this.cues === null) {
       const cues: CueHit[] = [];
+      const nouns = this.evaluate(this.set.nounMarkers, FIELD_BOTH);
+      const modals: CueHit[] = [];
+      for (const { stage, node } of this.set.modalCues) {
+        const hits = this.evaluate(node, FIELD_BOTH);
+        for (let i = 0; hits !== null && i + 1 < hits.length; i += 2) {
+          modals.push({ stage, start: hits[i] as number, end: hits[i + 1] as number });
+        }
+      }
       for (const { stage, node } of this.set.stageCues) {
         const hits = this.evaluate(node, FIELD_BOTH);
         if (hits === null) continue;
         for (let i = 0; i + 1 < hits.length; i += 2) {
-          cues.push({ stage, start: hits[i] as number, end: hits[i + 1] as number });
+          const start = hits[i] as number;
+          const end = hits[i + 1] as number;
+          if (stage !== 'adopted') {
+            cues.push({ stage, start, end });
+            continue;
+          }
+          // "a ban", "the new curbs": the adoption word is an object, not what the clause reports.
+          if (nouns !== null && this.endsAt(nouns, start)) continue;
+          // "would impose", "plans to adopt", "threatens to ban": an intention, not an act.
+          const modal = this.modalBefore(modals, start);
+          cues.push({ stage: modal ?? stage, start, end });
         }
       }
       this.cues = cues;
@@ -407,12 +562,53 @@ export class CompiledClassifier implements Classifier {
     return this.cues;
   }
 
+  /** True when some span of `hits` ends right before position p. */
+  private endsAt(hits: Hits, p: number): boolean {
+    for (let i = 0; i + 1 < hits.length; i += 2) if (hits[i + 1] === p) return true;
+    return false;
+  }
+
+  /** Stage of the nearest modal marker ending within MODAL_REACH tokens before p in its sentence. */
+  private modalBefore(modals: readonly CueHit[], p: number): Stage | null {
+    let best: CueHit | null = null;
+    for (const m of modals) {
+      if (m.end > p || p - m.end >= MODAL_REACH || this.sentenceOf(m.start) !== this.sentenceOf(p)) continue;
+      if (best === null || m.end > best.end) best = m;
+    }
+    return best ? best.stage : null;
+  }
+
+  /**
+   * Sentence number of a token position: a new sentence starts after the field gap and after
+   * ".", "!", "?" or ";" followed by white space, unless the previous token is a single letter
+   * ("U.S. sanctions"). Computed only for items that matched.
+   */
+  private readonly sentenceOf = (position: number): number => {
+    if (this.sentenceOfPos === null) {
+      const ids = new Int32Array(this.pos);
+      let id = 0;
+      for (let p = 1; p < this.pos; p++) {
+        if (p === this.split || p === this.split + 1) id++;
+        else {
+          const source = p < this.split ? this.title : this.summary;
+          const prevEnd = this.ends[p - 1] as number;
+          const prevStart = this.starts[p - 1] as number;
+          const gapText = source.slice(prevEnd, this.starts[p] as number);
+          if (prevEnd - prevStart > 1 && /[.!?;]\s/u.test(gapText)) id++;
+        }
+        ids[p] = id;
+      }
+      this.sentenceOfPos = ids;
+    }
+    return this.sentenceOfPos[position] ?? 0;
+  };
+
   /** Sorts [start, end] pairs and merges overlapping ones. */
-  private mergeSpans(hits: Hits): Hits {
+  private mergeSpans(hits: Hits): number[] {
     const pairs: Array<[number, number]> = [];
     for (let i = 0; i + 1 < hits.length; i += 2) pairs.push([hits[i] as number, hits[i + 1] as number]);
     pairs.sort((x, y) => x[0] - y[0] || x[1] - y[1]);
-    const out: Hits = [];
+    const out: number[] = [];
     for (const [s, e] of pairs) {
       const last = out.length - 1;
       if (last > 0 && s < (out[last] as number)) {

@@ -1,32 +1,42 @@
 /**
- * Compiles measures into one matcher: every distinct term or prefix of every clause becomes an
- * "atom" in a shared dictionary, each atom lists the measures whose query mentions it, and the
- * boolean trees refer to atoms by number. Classifying an item then costs one dictionary lookup per
- * token plus evaluation of only those measures whose atoms occur.
+ * Compiles measures into one matcher:
+ *   - every distinct term, exact word or prefix of every clause becomes an "atom";
+ *   - all atoms go into one character trie over folded text, so the matcher finds a token's atoms
+ *     while it scans the token (no per-token string or map lookup). A bare term's trie entries are
+ *     its English inflections, enumerated at compile time (the inverse of `stem`);
+ *   - the boolean trees are hash-consed into one DAG: a sub-expression repeated across measures
+ *     (the Russia terms, the development words, the shared excludes) is one node, evaluated once
+ *     per item whatever the number of measures that use it;
+ *   - each atom lists the measures whose query mentions it, so only those are evaluated.
  */
 import type { Measure, Stage } from '../types.js';
 import type { QueryClause } from './errors.js';
 import { type Field, parseQuery, type QueryNode, type QueryWord } from './query-parser.js';
-import { STAGE_CUES, STAGES } from './stage.js';
+import { MODAL_CUES, NOUN_MARKERS, STAGE_CUES, STAGES } from './stage.js';
 import { stem } from './stem.js';
 
 /** Bumped when matching semantics change, so stored matches show which engine produced them. */
-export const ENGINE_VERSION = 'classifier-2';
+export const ENGINE_VERSION = 'classifier-3';
 
 export const FIELD_TITLE = 1;
 export const FIELD_SUMMARY = 2;
 export const FIELD_BOTH = 3;
 
+/** A node of the compiled DAG; `id` is unique per distinct sub-expression (memo index). */
 export type CompiledNode =
-  | { k: 'term'; atom: number }
-  /** An OR of plain terms, flattened so the boolean test is one loop. */
-  | { k: 'any'; atoms: number[]; member: Uint8Array | null }
-  | { k: 'phrase'; atoms: number[] }
-  | { k: 'and'; children: CompiledNode[] }
-  | { k: 'or'; children: CompiledNode[] }
-  | { k: 'not'; child: CompiledNode }
-  | { k: 'near'; left: CompiledNode; right: CompiledNode; distance: number }
-  | { k: 'field'; mask: number; child: CompiledNode };
+  | { k: 'term'; id: number; atom: number }
+  /**
+   * An OR of plain terms, flattened. `slot` indexes the per-item field mask the matcher fills
+   * from `anyPostings` while scanning, so testing it is one array read.
+   */
+  | { k: 'any'; id: number; slot: number; atoms: number[]; member: Uint8Array | null }
+  | { k: 'phrase'; id: number; atoms: number[] }
+  | { k: 'and'; id: number; children: CompiledNode[] }
+  /** `gate`: slot of an `any` node that some atom of must occur for the OR to hold (-1: none). */
+  | { k: 'or'; id: number; children: CompiledNode[]; gate: number }
+  | { k: 'not'; id: number; child: CompiledNode }
+  | { k: 'near'; id: number; left: CompiledNode; right: CompiledNode; distance: number }
+  | { k: 'field'; id: number; mask: number; child: CompiledNode };
 
 export interface CompiledMeasure {
   measure: Measure;
@@ -36,23 +46,57 @@ export interface CompiledMeasure {
   excludes: CompiledNode | null;
 }
 
-/** The compiled form of a measure set: dictionary, trees and the atom → measure postings. */
+/**
+ * Character trie over folded tokens. Transitions live in one open-addressing table keyed by
+ * (node, UTF-16 code unit). Because a trie path is unique, the atoms of a token depend only on
+ * the last node its walk reached: `pathAtoms[n]` (prefix atoms on the way, when the token goes on
+ * or leaves the trie) or `endAtoms[n]` (those plus whole-word atoms, when the token ends at n).
+ */
+export interface Trie {
+  tabNode: Int32Array;
+  tabCode: Int32Array;
+  tabChild: Int32Array;
+  /** Table size − 1 (a power of two minus one). */
+  tabMask: number;
+  /** Dense ASCII transitions: `ascii[node * 36 + ASCII_SYMBOL[c]]`, -1 when absent. */
+  ascii: Int32Array;
+  pathAtoms: Array<readonly number[]>;
+  endAtoms: Array<readonly number[]>;
+  nodeCount: number;
+}
+
+/** Folded ASCII word character → 0..35 (a-z, 0-9); other codes → -1. */
+export const ASCII_SYMBOL = new Int8Array(128).fill(-1);
+for (let c = 97; c <= 122; c++) ASCII_SYMBOL[c] = c - 97;
+for (let c = 48; c <= 57; c++) ASCII_SYMBOL[c] = 26 + c - 48;
+for (let c = 65; c <= 90; c++) ASCII_SYMBOL[c] = c - 65;
+
+/** The compiled form of a measure set: dictionary, DAG and the atom → measure postings. */
 export interface CompiledSet {
   measures: CompiledMeasure[];
-  /** Stem of a whole word → its atom. */
+  trie: Trie;
+  /** Stem of a whole word → its atom (kept for reference lookups and tests). */
   stemAtoms: Map<string, number>;
   /** Exact folded word form → its atom. */
   exactAtoms: Map<string, number>;
   /** Folded prefix → its atom. */
   prefixAtoms: Map<string, number>;
-  /** Distinct prefix lengths in use, ascending. */
-  prefixLengths: number[];
   atomCount: number;
+  /** Number of distinct DAG nodes (memo table size). */
+  nodeCount: number;
+  /** Number of distinct `any` nodes. */
+  anyCount: number;
+  /** Atom → slots of the `any` nodes that list it. */
+  anyPostings: number[][];
   /** Atom → indices of measures whose query clause mentions it. */
   atomMeasures: number[][];
   /** Measures whose query is true on an empty text (only NOTs): evaluated for every item. */
   alwaysEvaluate: number[];
   stageCues: Array<{ stage: Stage; node: CompiledNode }>;
+  /** Modal / intention markers and the stage they give a following adoption cue. */
+  modalCues: Array<{ stage: Stage; node: CompiledNode }>;
+  /** Determiners that make a following adoption cue a noun. */
+  nounMarkers: CompiledNode;
   rulesVersion: string;
 }
 
@@ -62,6 +106,13 @@ class AtomTable {
   readonly prefixAtoms = new Map<string, number>();
   private readonly ids = new Map<string, number>();
   count = 0;
+
+  /** Atom → its folded text (for weighting). */
+  textOf(): string[] {
+    const out: string[] = [];
+    for (const map of [this.stemAtoms, this.exactAtoms, this.prefixAtoms]) for (const [t, a] of map) out[a] = t;
+    return out;
+  }
 
   atom(word: QueryWord): number {
     const key = word.prefix ? `p:${word.text}` : word.exact ? `e:${word.text}` : `s:${stem(word.text)}`;
@@ -76,48 +127,267 @@ class AtomTable {
   }
 }
 
+/** Hash-consing store: one node object per distinct sub-expression. */
+class NodeStore {
+  private readonly byKey = new Map<string, CompiledNode>();
+  count = 0;
+
+  intern<T extends CompiledNode>(key: string, make: (id: number) => T): T {
+    const found = this.byKey.get(key);
+    if (found !== undefined) return found as T;
+    const node = make(this.count++);
+    this.byKey.set(key, node);
+    return node;
+  }
+}
+
 function fieldMask(field: Field): number {
   return field === 'title' ? FIELD_TITLE : FIELD_SUMMARY;
 }
 
-function compileNode(node: QueryNode, atoms: AtomTable, used: Set<number>): CompiledNode {
-  switch (node.kind) {
-    case 'term': {
-      const atom = atoms.atom(node.word);
-      used.add(atom);
-      return { k: 'term', atom };
+class DagBuilder {
+  readonly atoms = new AtomTable();
+  readonly nodes = new NodeStore();
+  readonly anys: Array<Extract<CompiledNode, { k: 'any' }>> = [];
+
+  term(atom: number): CompiledNode {
+    return this.nodes.intern(`t${atom}`, (id) => ({ k: 'term', id, atom }));
+  }
+
+  any(atoms: number[]): CompiledNode {
+    const sorted = [...new Set(atoms)].sort((a, b) => a - b);
+    if (sorted.length === 1) return this.term(sorted[0] as number);
+    return this.nodes.intern(`y${sorted.join(',')}`, (id) => {
+      const node = { k: 'any' as const, id, slot: this.anys.length, atoms: sorted, member: null };
+      this.anys.push(node);
+      return node;
+    });
+  }
+
+  private readonly compiled = new Map<QueryNode, CompiledNode>();
+
+  /** Compiles a parsed tree; a subtree object seen before (a shared group) is compiled once. */
+  compile(node: QueryNode): CompiledNode {
+    let out = this.compiled.get(node);
+    if (out === undefined) {
+      out = this.compileNode(node);
+      this.compiled.set(node, out);
     }
-    case 'phrase': {
-      const ids = node.words.map((w) => atoms.atom(w));
-      for (const id of ids) used.add(id);
-      return { k: 'phrase', atoms: ids };
-    }
-    case 'and':
-      return { k: 'and', children: node.children.map((c) => compileNode(c, atoms, used)) };
-    case 'or': {
-      const children = node.children.map((c) => compileNode(c, atoms, used));
-      const terms: number[] = [];
-      const rest: CompiledNode[] = [];
-      for (const c of children) {
-        if (c.k === 'term') terms.push(c.atom);
-        else if (c.k === 'any') terms.push(...c.atoms);
-        else rest.push(c);
+    return out;
+  }
+
+  private compileNode(node: QueryNode): CompiledNode {
+    switch (node.kind) {
+      case 'term':
+        return this.term(this.atoms.atom(node.word));
+      case 'phrase': {
+        const ids = node.words.map((w) => this.atoms.atom(w));
+        return this.nodes.intern(`p${ids.join(',')}`, (id) => ({ k: 'phrase', id, atoms: ids }));
       }
-      if (terms.length < 2) return { k: 'or', children };
-      const any: CompiledNode = { k: 'any', atoms: [...new Set(terms)], member: null };
-      return rest.length === 0 ? any : { k: 'or', children: [any, ...rest] };
+      case 'and': {
+        const children: CompiledNode[] = [];
+        for (const c of node.children) {
+          const cc = this.compile(c);
+          if (cc.k === 'and') children.push(...cc.children);
+          else children.push(cc);
+        }
+        return this.junction('and', children);
+      }
+      case 'or': {
+        const terms: number[] = [];
+        const rest: CompiledNode[] = [];
+        for (const c of node.children) {
+          const cc = this.compile(c);
+          if (cc.k === 'term') terms.push(cc.atom);
+          else if (cc.k === 'any') terms.push(...cc.atoms);
+          else if (cc.k === 'or') {
+            for (const g of cc.children) {
+              if (g.k === 'any') terms.push(...g.atoms);
+              else if (g.k === 'term') terms.push(g.atom);
+              else rest.push(g);
+            }
+          } else rest.push(cc);
+        }
+        const children = terms.length > 0 ? [this.any(terms), ...rest] : rest;
+        return this.junction('or', children);
+      }
+      case 'not': {
+        const child = this.compile(node.child);
+        return this.nodes.intern(`!${child.id}`, (id) => ({ k: 'not', id, child }));
+      }
+      case 'near': {
+        const left = this.compile(node.left);
+        const right = this.compile(node.right);
+        const distance = node.distance;
+        return this.nodes.intern(`n${distance}:${left.id}:${right.id}`, (id) => ({
+          k: 'near',
+          id,
+          left,
+          right,
+          distance,
+        }));
+      }
+      case 'field': {
+        const child = this.compile(node.child);
+        const mask = fieldMask(node.field);
+        return this.nodes.intern(`f${mask}:${child.id}`, (id) => ({ k: 'field', id, mask, child }));
+      }
     }
+  }
+
+  private junction(k: 'and' | 'or', list: CompiledNode[]): CompiledNode {
+    const seen = new Set<number>();
+    const children: CompiledNode[] = [];
+    for (const c of list) {
+      if (seen.has(c.id)) continue;
+      seen.add(c.id);
+      children.push(c);
+    }
+    if (children.length === 1) return children[0] as CompiledNode;
+    // Cheap leaves first: the boolean test short-circuits before reaching NEARs and phrases.
+    children.sort((a, b) => cost(a) - cost(b));
+    const key = `${k === 'and' ? '&' : '|'}${children
+      .map((c) => c.id)
+      .sort((a, b) => a - b)
+      .join(',')}`;
+    return this.nodes.intern(key, (id) =>
+      k === 'and' ? { k, id, children } : { k, id, children, gate: -1 },
+    );
+  }
+
+  /**
+   * Gives every OR a gate: the atoms of which at least one must occur for it to hold (a union of
+   * its children's necessary atoms), so a failing OR costs one mask read instead of a walk over
+   * its branches. For AND, NEAR and phrases the rarest-looking operand is necessary enough;
+   * atoms that many clauses mention (and short words) are taken to be common in the text.
+   */
+  addGates(roots: CompiledNode[]): void {
+    const uses = new Map<number, number>();
+    const seen = new Set<number>();
+    const count = (node: CompiledNode): void => {
+      if (seen.has(node.id)) return;
+      seen.add(node.id);
+      for (const a of leafAtoms(node)) uses.set(a, (uses.get(a) ?? 0) + 1);
+      for (const c of childrenOf(node)) count(c);
+    };
+    for (const r of roots) count(r);
+    const texts = this.atoms.textOf();
+    const weight = (a: number) => (uses.get(a) ?? 1) * ((texts[a]?.length ?? 0) < 4 ? 8 : 1);
+    const needs = new Map<number, number[] | null>();
+    const total = (list: number[] | null) =>
+      list === null ? Number.POSITIVE_INFINITY : list.reduce((sum, a) => sum + weight(a), 0);
+    const need = (node: CompiledNode): number[] | null => {
+      const known = needs.get(node.id);
+      if (known !== undefined) return known;
+      let result: number[] | null;
+      switch (node.k) {
+        case 'term':
+          result = [node.atom];
+          break;
+        case 'any':
+          result = node.atoms;
+          break;
+        case 'phrase': {
+          let best = node.atoms[0] as number;
+          for (const a of node.atoms) if (weight(a) < weight(best)) best = a;
+          result = [best];
+          break;
+        }
+        case 'and': {
+          result = null;
+          for (const c of node.children) {
+            const n = need(c);
+            if (n !== null && total(n) < total(result)) result = n;
+          }
+          break;
+        }
+        case 'near': {
+          const l = need(node.left);
+          const r = need(node.right);
+          result = total(l) <= total(r) ? l : r;
+          break;
+        }
+        case 'field':
+          result = need(node.child);
+          break;
+        case 'not':
+          result = null;
+          break;
+        case 'or': {
+          const union = new Set<number>();
+          result = [];
+          for (const c of node.children) {
+            const n = need(c);
+            if (n === null) {
+              result = null;
+              break;
+            }
+            for (const a of n) union.add(a);
+          }
+          if (result !== null) result = [...union];
+          if (result !== null && node.children.length > 1) {
+            const gate = this.any(result);
+            if (gate.k === 'any') node.gate = gate.slot;
+          }
+          break;
+        }
+      }
+      needs.set(node.id, result);
+      return result;
+    };
+    for (const r of roots) need(r);
+  }
+}
+
+/** Every atom a tree mentions (under NOT too: a NOT-only query is evaluated for every item anyway). */
+function atomsOf(root: CompiledNode): Set<number> {
+  const out = new Set<number>();
+  const seen = new Set<number>();
+  const walk = (node: CompiledNode): void => {
+    if (seen.has(node.id)) return;
+    seen.add(node.id);
+    for (const a of leafAtoms(node)) out.add(a);
+    for (const c of childrenOf(node)) walk(c);
+  };
+  walk(root);
+  return out;
+}
+
+function leafAtoms(node: CompiledNode): readonly number[] {
+  if (node.k === 'term') return [node.atom];
+  if (node.k === 'any' || node.k === 'phrase') return node.atoms;
+  return [];
+}
+
+function childrenOf(node: CompiledNode): readonly CompiledNode[] {
+  switch (node.k) {
+    case 'and':
+    case 'or':
+      return node.children;
     case 'not':
-      return { k: 'not', child: compileNode(node.child, atoms, used) };
-    case 'near':
-      return {
-        k: 'near',
-        left: compileNode(node.left, atoms, used),
-        right: compileNode(node.right, atoms, used),
-        distance: node.distance,
-      };
     case 'field':
-      return { k: 'field', mask: fieldMask(node.field), child: compileNode(node.child, atoms, used) };
+      return [node.child];
+    case 'near':
+      return [node.left, node.right];
+    default:
+      return [];
+  }
+}
+
+function cost(node: CompiledNode): number {
+  switch (node.k) {
+    case 'term':
+    case 'any':
+      return 0;
+    case 'phrase':
+    case 'not':
+    case 'field':
+      return 1;
+    case 'and':
+    case 'or':
+      return 2;
+    case 'near':
+      return 3;
   }
 }
 
@@ -152,63 +422,198 @@ function stableHash(text: string): string {
   return h1.toString(16).padStart(8, '0') + h2.toString(16).padStart(8, '0');
 }
 
-function compileClause(
-  measure: Measure,
-  clause: QueryClause,
-  text: string,
-  atoms: AtomTable,
-  used: Set<number>,
-): CompiledNode {
-  return compileNode(parseQuery(text, measure.id, clause), atoms, used);
-}
-
 /** Turns a space-separated cue list (words and "phrases") into an OR query. */
 function cueQuery(list: string): string {
   return (list.match(/"[^"]*"|\S+/g) ?? []).join(' OR ');
 }
 
+/**
+ * Every folded word form whose `stem` is `s`: the inverse of the suffix rules, generated from
+ * s and s+"e" and kept when stem() maps it back (so the two can never disagree).
+ */
+export function inflections(s: string): string[] {
+  const out = new Set<string>([s]);
+  for (const r of [s, `${s}e`]) {
+    const last = r.slice(-1);
+    const cands = [r, `${r}s`, `${r}es`, `${r}ed`, `${r}ing`, `${r}d`, `${r}${last}ed`, `${r}${last}ing`];
+    if (last === 'y') cands.push(`${r.slice(0, -1)}ies`, `${r.slice(0, -1)}ied`);
+    for (const w of cands) if (stem(w) === s) out.add(w);
+  }
+  return [...out];
+}
+
+const NO_ATOMS: readonly number[] = [];
+
+/** Builds the trie straight into its hash table (no per-node objects: compile time matters at startup). */
+class TrieBuilder {
+  private count = 1;
+  private parent: number[] = [-1];
+  private readonly prefixAtom: number[] = [-1];
+  private readonly wordAtoms: Array<number[] | null> = [null];
+  private tabNode = new Int32Array(1024).fill(-1);
+  private tabCode = new Int32Array(1024);
+  private tabChild = new Int32Array(1024);
+  private edges = 0;
+  private ascii = new Int32Array(36 * 64).fill(-1);
+
+  private find(node: number, code: number): number {
+    const mask = this.tabNode.length - 1;
+    let h = trieSlot(node, code, mask);
+    for (;;) {
+      const n = this.tabNode[h] as number;
+      if (n === -1) return -1;
+      if (n === node && this.tabCode[h] === code) return this.tabChild[h] as number;
+      h = (h + 1) & mask;
+    }
+  }
+
+  private put(node: number, code: number, child: number): void {
+    const mask = this.tabNode.length - 1;
+    let h = trieSlot(node, code, mask);
+    while ((this.tabNode[h] as number) !== -1) h = (h + 1) & mask;
+    this.tabNode[h] = node;
+    this.tabCode[h] = code;
+    this.tabChild[h] = child;
+  }
+
+  private grow(): void {
+    const { tabNode, tabCode, tabChild } = this;
+    const size = tabNode.length * 2;
+    this.tabNode = new Int32Array(size).fill(-1);
+    this.tabCode = new Int32Array(size);
+    this.tabChild = new Int32Array(size);
+    for (let i = 0; i < tabNode.length; i++) {
+      const n = tabNode[i] as number;
+      if (n !== -1) this.put(n, tabCode[i] as number, tabChild[i] as number);
+    }
+  }
+
+  private insert(word: string): number {
+    let node = 0;
+    for (let i = 0; i < word.length; i++) {
+      const c = word.charCodeAt(i);
+      let next = this.find(node, c);
+      if (next === -1) {
+        next = this.count++;
+        this.parent.push(node);
+        this.prefixAtom.push(-1);
+        this.wordAtoms.push(null);
+        if ((this.edges + 1) * 2 > this.tabNode.length) this.grow();
+        this.put(node, c, next);
+        this.edges++;
+        if (c < 128 && (ASCII_SYMBOL[c] as number) >= 0) {
+          if (this.ascii.length < this.count * 36) {
+            const bigger = new Int32Array(this.ascii.length * 2).fill(-1);
+            bigger.set(this.ascii);
+            this.ascii = bigger;
+          }
+          this.ascii[node * 36 + (ASCII_SYMBOL[c] as number)] = next;
+        }
+      }
+      node = next;
+    }
+    return node;
+  }
+
+  addPrefix(prefix: string, atom: number): void {
+    this.prefixAtom[this.insert(prefix)] = atom;
+  }
+
+  addWord(word: string, atom: number): void {
+    const node = this.insert(word);
+    const list = this.wordAtoms[node];
+    if (list === null || list === undefined) this.wordAtoms[node] = [atom];
+    else if (!list.includes(atom)) list.push(atom);
+  }
+
+  build(): Trie {
+    const n = this.count;
+    const pathAtoms: Array<readonly number[]> = new Array(n);
+    const endAtoms: Array<readonly number[]> = new Array(n);
+    // A node is created after its parent, so one forward pass sees each parent first.
+    for (let node = 0; node < n; node++) {
+      const own = this.prefixAtom[node] as number;
+      const inherited = node === 0 ? NO_ATOMS : (pathAtoms[this.parent[node] as number] as readonly number[]);
+      const path = own >= 0 ? [...inherited, own] : inherited;
+      pathAtoms[node] = path;
+      const words = this.wordAtoms[node];
+      endAtoms[node] = words ? [...words, ...path] : path;
+    }
+    // Exactly one row per node, so a lookup from any node stays in bounds.
+    const ascii = new Int32Array(n * 36).fill(-1);
+    ascii.set(this.ascii.subarray(0, Math.min(this.ascii.length, n * 36)));
+    return {
+      tabNode: this.tabNode,
+      tabCode: this.tabCode,
+      tabChild: this.tabChild,
+      tabMask: this.tabNode.length - 1,
+      ascii,
+      pathAtoms,
+      endAtoms,
+      nodeCount: n,
+    };
+  }
+}
+
+/** Home slot of a (node, code unit) transition. */
+export function trieSlot(node: number, code: number, mask: number): number {
+  // Multiplicative hashing puts its entropy in the high bits: fold them down before masking.
+  const h = Math.imul(node ^ Math.imul(code, 0x85ebca77), 0x9e3779b1);
+  return (h ^ (h >>> 16)) & mask;
+}
+
 /** Parses and compiles measures and the stage cues into one set; throws MeasureQueryError. */
 export function compileSet(measures: readonly Measure[]): CompiledSet {
-  const atoms = new AtomTable();
+  const dag = new DagBuilder();
+  const parsed = new Map<string, QueryNode>();
+  const groups = new Map<string, QueryNode>();
+  const compileClause = (id: string, clause: QueryClause, text: string) => {
+    // Identical clause texts (the shared requires blocks) and groups are parsed once.
+    let ast = parsed.get(text);
+    if (ast === undefined) {
+      ast = parseQuery(text, id, clause, groups);
+      parsed.set(text, ast);
+    }
+    return dag.compile(ast);
+  };
   const atomMeasures: number[][] = [];
   const alwaysEvaluate: number[] = [];
   const compiled: CompiledMeasure[] = measures.map((measure, index) => {
-    const queryAtoms = new Set<number>();
-    const query = compileClause(measure, 'query', measure.query, atoms, queryAtoms);
-    const scratch = new Set<number>();
-    const requires = measure.requires
-      ? compileClause(measure, 'requires', measure.requires, atoms, scratch)
-      : null;
-    const excludes = measure.excludes
-      ? compileClause(measure, 'excludes', measure.excludes, atoms, scratch)
-      : null;
+    const query = compileClause(measure.id, 'query', measure.query);
+    const requires = measure.requires ? compileClause(measure.id, 'requires', measure.requires) : null;
+    const excludes = measure.excludes ? compileClause(measure.id, 'excludes', measure.excludes) : null;
     if (trueOnEmpty(query)) {
       alwaysEvaluate.push(index);
     } else {
-      for (const a of queryAtoms) {
+      for (const a of atomsOf(query)) {
         while (atomMeasures.length <= a) atomMeasures.push([]);
         (atomMeasures[a] as number[]).push(index);
       }
     }
     return { measure, index, query, requires, excludes };
   });
-  const cueMeasure: Measure = {
-    id: 'stage-cues',
-    name: 'stage cues',
-    severity: 'low',
-    query: '',
-    requires: null,
-    excludes: null,
-    jurisdictions: [],
-    notes: null,
-  };
   const stageCues = STAGES.map((stage) => ({
     stage,
-    node: compileClause(cueMeasure, 'query', cueQuery(STAGE_CUES[stage]), atoms, new Set<number>()),
+    node: compileClause('stage-cues', 'query', cueQuery(STAGE_CUES[stage])),
   }));
+  const modalCues = STAGES.flatMap((stage) => {
+    const list = MODAL_CUES[stage];
+    return list ? [{ stage, node: compileClause('stage-cues', 'query', cueQuery(list)) }] : [];
+  });
+  const nounMarkers = compileClause('stage-cues', 'query', cueQuery(`"${NOUN_MARKERS.split(' ').join('" "')}"`));
+  const { atoms } = dag;
+  dag.addGates([
+    ...modalCues.map((c) => c.node),
+    nounMarkers,
+    ...compiled.flatMap((cm) => [cm.query, cm.requires, cm.excludes].filter((n) => n !== null)),
+    ...stageCues.map((c) => c.node),
+  ]);
   while (atomMeasures.length < atoms.count) atomMeasures.push([]);
   // Long OR-lists get a membership table, so testing them costs the item's atoms, not the list's.
+  const seen = new Set<number>();
   const visit = (node: CompiledNode): void => {
+    if (seen.has(node.id)) return;
+    seen.add(node.id);
     if (node.k === 'any' && node.atoms.length > 16) {
       node.member = new Uint8Array(atoms.count);
       for (const a of node.atoms) node.member[a] = 1;
@@ -219,26 +624,34 @@ export function compileSet(measures: readonly Measure[]): CompiledSet {
       visit(node.right);
     }
   };
-  for (const cm of compiled) {
-    for (const n of [cm.query, cm.requires, cm.excludes]) if (n) visit(n);
-  }
-  const prefixLengths = [...new Set([...atoms.prefixAtoms.keys()].map((p) => p.length))].sort(
-    (a, b) => a - b,
-  );
+  for (const cm of compiled) for (const n of [cm.query, cm.requires, cm.excludes]) if (n) visit(n);
+  for (const cue of [...stageCues, ...modalCues]) visit(cue.node);
+  visit(nounMarkers);
+  const anyPostings: number[][] = Array.from({ length: atoms.count }, () => []);
+  for (const node of dag.anys) for (const a of node.atoms) (anyPostings[a] as number[]).push(node.slot);
+  const trie = new TrieBuilder();
+  for (const [p, a] of atoms.prefixAtoms) trie.addPrefix(p, a);
+  for (const [w, a] of atoms.exactAtoms) trie.addWord(w, a);
+  for (const [s, a] of atoms.stemAtoms) for (const w of inflections(s)) trie.addWord(w, a);
   const fingerprint = JSON.stringify([
     ENGINE_VERSION,
     measures.map((m) => [m.id, m.severity, m.query, m.requires, m.excludes]),
   ]);
   return {
     measures: compiled,
+    trie: trie.build(),
     stemAtoms: atoms.stemAtoms,
     exactAtoms: atoms.exactAtoms,
     prefixAtoms: atoms.prefixAtoms,
-    prefixLengths,
     atomCount: atoms.count,
+    nodeCount: dag.nodes.count,
+    anyCount: dag.anys.length,
+    anyPostings,
     atomMeasures,
     alwaysEvaluate,
     stageCues,
+    modalCues,
+    nounMarkers,
     rulesVersion: stableHash(fingerprint),
   };
 }

@@ -45,23 +45,26 @@ const SPECIAL_FOLDS: Record<string, string> = {
 /** Characters that join a word rather than split it (soft hyphen, zero-width joiners). */
 const IGNORABLE = new Set([0x00ad, 0x200b, 0x200c, 0x200d, 0x2060, 0xfeff]);
 /** Apostrophes that may introduce a possessive 's. */
-const APOSTROPHES = new Set([0x27, 0x2019, 0x02bc, 0x2018]);
+export const APOSTROPHES = new Set([0x27, 0x2019, 0x02bc, 0x2018]);
 
 /** Kind of a code point: 0 separator, 1 word character, 2 ignorable inside a word. */
-const KIND_SEP = 0;
-const KIND_WORD = 1;
-const KIND_SKIP = 2;
+export const KIND_SEP = 0;
+export const KIND_WORD = 1;
+export const KIND_SKIP = 2;
 
 const WORD_CHAR = /[\p{L}\p{N}]/u;
 const NON_WORD_CHARS = /[^\p{L}\p{N}]/gu;
 const MARKS = /\p{M}/gu;
 
-interface CharInfo {
+/** How a code point tokenises: `kind` is 0 separator, 1 word character, 2 ignorable; `fold` its folded form. */
+export interface CharInfo {
   kind: number;
   fold: string;
 }
 
-const charCache = new Map<number, CharInfo>();
+/** Per-code-point cache: a flat array for the BMP (one index, no hashing), a Map above it. */
+const bmpCache: Array<CharInfo | undefined> = new Array(0x10000);
+const astralCache = new Map<number, CharInfo>();
 
 function computeCharInfo(cp: number): CharInfo {
   const ch = String.fromCodePoint(cp);
@@ -77,22 +80,32 @@ function computeCharInfo(cp: number): CharInfo {
   return { kind: KIND_WORD, fold: out };
 }
 
-function charInfo(cp: number): CharInfo {
-  let info = charCache.get(cp);
+/** Folding class of a non-ASCII code point (cached): separator, word character with its fold, or ignorable. */
+export function charInfo(cp: number): CharInfo {
+  if (cp < 0x10000) {
+    let info = bmpCache[cp];
+    if (info === undefined) {
+      info = computeCharInfo(cp);
+      bmpCache[cp] = info;
+    }
+    return info;
+  }
+  let info = astralCache.get(cp);
   if (info === undefined) {
     info = computeCharInfo(cp);
-    charCache.set(cp, info);
+    astralCache.set(cp, info);
   }
   return info;
 }
 
 /** ASCII fast path: 1 for [A-Za-z0-9], else 0. */
-const ASCII_WORD = new Uint8Array(128);
+export const ASCII_WORD = new Uint8Array(128);
 for (let c = 0; c < 128; c++) {
   if ((c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122)) ASCII_WORD[c] = 1;
 }
 
-function isWordAt(text: string, i: number): boolean {
+/** True when a word character starts at UTF-16 index i of text. */
+export function isWordAt(text: string, i: number): boolean {
   if (i >= text.length) return false;
   const c = text.charCodeAt(i);
   if (c < 128) return ASCII_WORD[c] === 1;

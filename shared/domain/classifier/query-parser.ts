@@ -43,6 +43,19 @@ type Lexeme =
   | { type: 'word' | 'phrase'; pos: number; raw: string; value: string };
 
 const MAX_NEAR = 1000;
+
+const SPACE = /\s/u;
+
+/** Whitespace test without a regex call for the common ASCII cases (the lexer runs at startup). */
+function isSpace(ch: string): boolean {
+  const c = ch.charCodeAt(0);
+  if (c === 32 || (c >= 9 && c <= 13)) return true;
+  return c > 127 && SPACE.test(ch);
+}
+
+function endsWord(ch: string): boolean {
+  return ch === '(' || ch === ')' || ch === '"' || ch === '“' || ch === '”' || isSpace(ch);
+}
 const MIN_PREFIX = 2;
 
 class Parser {
@@ -53,8 +66,20 @@ class Parser {
     private readonly source: string,
     private readonly measureId: string,
     private readonly clause: QueryClause,
+    private readonly groups: Map<string, QueryNode> | undefined,
   ) {
     this.lex();
+  }
+
+  /** Index of the ")" lexeme closing the "(" at `open`, or -1 when unbalanced. */
+  private closing(open: number): number {
+    let depth = 0;
+    for (let k = open; k < this.lexemes.length; k++) {
+      const t = (this.lexemes[k] as Lexeme).type;
+      if (t === 'lparen') depth++;
+      else if (t === 'rparen' && --depth === 0) return k;
+    }
+    return -1;
   }
 
   private fail(pos: number, expected: string, found: string): never {
@@ -70,7 +95,7 @@ class Parser {
     let i = 0;
     while (i < s.length) {
       const ch = s[i] as string;
-      if (/\s/u.test(ch)) {
+      if (isSpace(ch)) {
         i++;
         continue;
       }
@@ -88,7 +113,7 @@ class Parser {
         continue;
       }
       let j = i;
-      while (j < s.length && !/[\s()"“”]/u.test(s[j] as string)) j++;
+      while (j < s.length && !endsWord(s[j] as string)) j++;
       const raw = s.slice(i, j);
       const colon = raw.indexOf(':');
       if (colon >= 0) {
@@ -209,10 +234,19 @@ class Parser {
     const lx = this.next();
     switch (lx.type) {
       case 'lparen': {
+        // A group repeated across clauses (the shared Russia terms) is parsed once per compile.
+        const end = this.groups ? this.closing(this.index - 1) : -1;
+        const key = end >= 0 ? this.source.slice(lx.pos, (this.lexemes[end] as Lexeme).pos + 1) : '';
+        const cached = end >= 0 ? this.groups?.get(key) : undefined;
+        if (cached !== undefined) {
+          this.index = end + 1;
+          return cached;
+        }
         const inner = this.parseOr();
         const close = this.peek();
         if (close.type !== 'rparen') this.fail(close.pos, '")"', this.describe(close));
         this.next();
+        if (end >= 0) this.groups?.set(key, inner);
         return inner;
       }
       case 'field':
@@ -285,7 +319,15 @@ function isPositional(node: QueryNode): boolean {
   }
 }
 
-/** Parses one clause of a measure; throws MeasureQueryError with a 1-based position. */
-export function parseQuery(source: string, measureId: string, clause: QueryClause): QueryNode {
-  return new Parser(source, measureId, clause).parse();
+/**
+ * Parses one clause of a measure; throws MeasureQueryError with a 1-based position. `groups`, when
+ * given, shares parsed "( … )" groups between calls by their exact text (same text, same tree).
+ */
+export function parseQuery(
+  source: string,
+  measureId: string,
+  clause: QueryClause,
+  groups?: Map<string, QueryNode>,
+): QueryNode {
+  return new Parser(source, measureId, clause, groups).parse();
 }

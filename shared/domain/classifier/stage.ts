@@ -1,8 +1,11 @@
 /**
  * Stage cues: the words that say where a measure stands (threatened, proposed, negotiated, adopted,
  * eased), in the same query language as measures so they fold and inflect the same way. The cue
- * nearest to a match's evidence wins; a longer cue beats a shorter one it contains ("fail to
- * agree" is negotiation, not adoption).
+ * nearest to a match's evidence wins, preferring cues in the evidence's own sentence; a longer cue
+ * beats a shorter one it contains ("fail to agree" is negotiation, not adoption). An adoption cue
+ * used as a noun ("a ban", "the new curbs") is not the clause's verb and is ignored, and one under a
+ * modal or intention marker ("would impose", "plans to adopt", "threatens to ban") takes the
+ * marker's stage: the text reports an intention, not an act.
  */
 import type { Stage } from '../types.js';
 
@@ -18,6 +21,7 @@ export const STAGE_CUES: Readonly<Record<Stage, string>> = {
   ].join(' '),
   proposed: [
     'propos* plan plans planned planning draft unveil consider* weigh weighs mull "push for" "calls for"',
+    '"under consideration" "on the table" "in the works" schlägt schlagen "prévoit de"',
     '"call for" seek seeks "set to" "looking at" "to present" "will present" prepar* recommend* suggest*',
     'vorschlag* vorgeschlag* plant entwurf* erwäg* projet envisag* propon* propozycj* projekt* planuj*',
     'rozważ* предлож* предлага* планиру* проект* рассматрива* пропону* пропозиц* планує розгляда*',
@@ -25,6 +29,7 @@ export const STAGE_CUES: Readonly<Record<Stage, string>> = {
   negotiated: [
     'talk talks negotiat* discuss* debat* haggl* wrangl* deadlock* stall* "fail to agree" "fails to agree" "failed to agree"',
     '"no agreement" block blocks blocked blocking veto* holdout* "hold out" "holds out" "work out" divided',
+    '"met to" "meet to" "discussions focused" "advance discussions" "peinent à s entendre"',
     'split splits meet meets meeting verhandl* gespräch* blockier* négoci* discut* bloqu* negocj* rozmow*',
     'dyskus* blokuj* zablok* spór переговор* обсужда* обсужд* блокир* обговор* блоку* перемовин*',
   ].join(' '),
@@ -36,6 +41,7 @@ export const STAGE_CUES: Readonly<Record<Stage, string>> = {
     'beschloss* beschließ* verhängt* verhaengt* einig* adopté* adopte impos* approuv* accord*',
     'przyj* nałoż* nakład* zatwierdz* wprowadz* uzgodn* porozumi* rozszerz*',
     'ввел* ввест* ввод* утверд* приня* одобр* расшир* запровад* ухвал* затверд* розшир*',
+    'договорил* договорились домовил* домовив* setzt sanctionne sanctionnent',
   ].join(' '),
   eased: [
     'lift lifts lifted lifting eas delist* waiver* exempt* exemption* "general licence" "general license"',
@@ -44,6 +50,30 @@ export const STAGE_CUES: Readonly<Record<Stage, string>> = {
     'znies* złagodz* zlagodz* wyłącz* снят* сняти* смягч* отмен* зняття знят* "пом’якш*" послабл*',
   ].join(' '),
 };
+
+/**
+ * Markers that put a following adoption cue in the irrealis, by the stage they give it. Checked
+ * within MODAL_REACH tokens before the cue, in the same sentence.
+ */
+export const MODAL_CUES: Readonly<Partial<Record<Stage, string>>> = {
+  proposed: [
+    'would could may might "plans to" "planning to" "plan to" "set to" "expected to" "aims to" "aim to"',
+    '"intends to" "wants to" "want to" "seeks to" "seek to" "to propose" "preparing to" "prepares to"',
+    '"ready to" "poised to" considering "whether to" "moves to" "push to"',
+    'würde könnte soll sollen "prêt à" pourrait "envisage de" mogą może "ma zamiar" planuje',
+    'может могут намерен планирует готов може можуть планує',
+  ].join(' '),
+  threatened: [
+    '"threatens to" "threatened to" "threaten to" "warns it will" "warned it would" "vows to" "vowed to"',
+    'droht drohen "menace de" grozi угрожает пригрозил погрожує',
+  ].join(' '),
+};
+
+/** Words that make a following adoption cue a noun ("a ban", "the new curbs"), not the clause's verb. */
+export const NOUN_MARKERS = 'a an the new possible proposed potential planned any further such its their this';
+
+/** How many tokens before an adoption cue a modal marker may end. */
+export const MODAL_REACH = 4;
 
 /** A stage cue found in the text: its stage and token span in the matcher's position space. */
 export interface CueHit {
@@ -68,7 +98,24 @@ export function pickStage(
   evidence: readonly number[],
   split: number,
   window: number,
+  sentence?: (position: number) => number,
 ): Stage | null {
+  // Prefer cues in the sentence of some evidence span: the clause's own verb, not a neighbour's.
+  if (sentence) {
+    const sentences = new Set<number>();
+    for (let i = 0; i + 1 < evidence.length; i += 2) {
+      const s = evidence[i] as number;
+      const e = (evidence[i + 1] as number) - 1;
+      for (let p = s; p <= e; p++) sentences.add(sentence(p));
+    }
+    const local = cues.filter((c) => sentences.has(sentence(c.start)));
+    const stage = nearest(local, evidence, split, window);
+    if (stage !== null) return stage;
+  }
+  return nearest(cues, evidence, split, window);
+}
+
+function nearest(cues: readonly CueHit[], evidence: readonly number[], split: number, window: number): Stage | null {
   let best: CueHit | null = null;
   let bestDistance = Number.POSITIVE_INFINITY;
   let bestLength = 0;

@@ -33,7 +33,11 @@ const measures: Measure[] = [
 const classifier = compileMeasures(measures);
 const feedA: FeedConfig = { id: 'wire-a', url: 'https://a.example/rss', name: null, tags: [] };
 const feedB: FeedConfig = { id: 'wire-b', url: 'https://b.example/rss', name: null, tags: [] };
-const BANKS = { guid: 'a-1', title: 'US sanctions Sberbank and VTB in new Russia package', link: 'https://a.example/1' };
+const BANKS = {
+  guid: 'a-1',
+  title: 'US sanctions Sberbank and VTB in new Russia package',
+  link: 'https://a.example/1',
+};
 const OTHER = { guid: 'a-2', title: 'Oil prices climb as OPEC+ weighs cuts', link: 'https://a.example/2' };
 
 describe('ingestFeed', () => {
@@ -52,7 +56,14 @@ describe('ingestFeed', () => {
   it('stores the item, its match with evidence, and one pending alert for a new matching item', async () => {
     fetcher.set(feedA.url, { body: rss([BANKS, OTHER]) });
     const r = await ingestFeed(deps, feedA);
-    expect(r).toMatchObject({ status: 'ok', itemsInFeed: 2, newItems: 2, matches: 1, alertsCreated: 1, error: null });
+    expect(r).toMatchObject({
+      status: 'ok',
+      itemsInFeed: 2,
+      newItems: 2,
+      matches: 1,
+      alertsCreated: 1,
+      error: null,
+    });
     const pending = await store.listPendingAlerts(10);
     expect(pending).toHaveLength(1);
     const alert = pending[0];
@@ -62,7 +73,10 @@ describe('ingestFeed', () => {
     const matches = await store.getMatchesForItem(alert?.itemKey ?? '');
     expect(matches.map((m) => m.measureId)).toEqual(['ru-banks']);
     expect(matches[0]?.rulesVersion).toBe(classifier.rulesVersion);
-    expect(await store.getItem(alert?.itemKey ?? '')).toMatchObject({ title: BANKS.title, processedAt: expect.any(String) });
+    expect(await store.getItem(alert?.itemKey ?? '')).toMatchObject({
+      title: BANKS.title,
+      processedAt: expect.any(String),
+    });
   });
 
   it('adds nothing when the same feed is polled again', async () => {
@@ -85,7 +99,9 @@ describe('ingestFeed', () => {
   });
 
   it('records a failing feed with its error code and backs off, without throwing', async () => {
-    fetcher.set(feedA.url, { error: Object.assign(new Error('https://a.example/rss: timed out'), { code: 'TIMEOUT' }) });
+    fetcher.set(feedA.url, {
+      error: Object.assign(new Error('https://a.example/rss: timed out'), { code: 'TIMEOUT' }),
+    });
     const r = await ingestFeed(deps, feedA);
     expect(r.status).toBe('error');
     expect(r.error).toEqual({ code: 'TIMEOUT', message: 'https://a.example/rss: timed out' });
@@ -112,7 +128,9 @@ describe('ingestFeed', () => {
     const r1 = await ingestFeed(deps, feedA, { force: true });
     expect(r1).toMatchObject({ updatedItems: 1, alertsCreated: 0 });
     // Now it also reports frozen assets: one new alert for that measure.
-    fetcher.set(feedA.url, { body: rss([{ ...BANKS, description: 'Leaders also discussed the frozen assets of the central bank.' }]) });
+    fetcher.set(feedA.url, {
+      body: rss([{ ...BANKS, description: 'Leaders also discussed the frozen assets of the central bank.' }]),
+    });
     const r2 = await ingestFeed(deps, feedA, { force: true });
     expect(r2).toMatchObject({ updatedItems: 1, alertsCreated: 1 });
     const pending = await store.listPendingAlerts(10);
@@ -133,12 +151,22 @@ describe('runCycle', () => {
   it('names each failing feed and still ingests and publishes the others', async () => {
     const store = new InMemoryStore();
     const fetcher = new FakeFetcher();
-    fetcher.set(feedA.url, { error: Object.assign(new Error('getaddrinfo ENOTFOUND a.example'), { code: 'DNS' }) });
+    fetcher.set(feedA.url, {
+      error: Object.assign(new Error('getaddrinfo ENOTFOUND a.example'), { code: 'DNS' }),
+    });
     fetcher.set(feedB.url, { body: rss([BANKS]) });
     const publisher = new RecordingPublisher();
     const seen: string[] = [];
     const cycle = await runCycle(
-      { fetcher, store, classifier, clock: new ManualClock(), pollIntervalMs: 300_000, publisher, onFeedResult: (r) => seen.push(r.feedId) },
+      {
+        fetcher,
+        store,
+        classifier,
+        clock: new ManualClock(),
+        pollIntervalMs: 300_000,
+        publisher,
+        onFeedResult: (r) => seen.push(r.feedId),
+      },
       [feedA, feedB],
     );
     expect(cycle.feeds[0]).toMatchObject({ feedId: 'wire-a', status: 'error', error: { code: 'DNS' } });
@@ -154,8 +182,12 @@ describe('runCycle', () => {
     const publisher = new RecordingPublisher();
     publisher.failing = true;
     const clock = new ManualClock();
-    const first = await runCycle({ fetcher, store, classifier, clock, pollIntervalMs: 1, publisher }, [feedA]);
-    expect(first.publish.failed).toEqual([{ alertId: expect.any(String), error: { code: 'PUBLISH', message: 'publisher down' } }]);
+    const first = await runCycle({ fetcher, store, classifier, clock, pollIntervalMs: 1, publisher }, [
+      feedA,
+    ]);
+    expect(first.publish.failed).toEqual([
+      { alertId: expect.any(String), error: { code: 'PUBLISH', message: 'publisher down' } },
+    ]);
     expect(await store.listPendingAlerts(10)).toHaveLength(1);
     publisher.failing = false;
     const retry = await publishPendingAlerts({ alerts: store, publisher, clock });
@@ -173,7 +205,17 @@ describe('crash safety', () => {
     const fetcher = new FakeFetcher();
     fetcher.set(feedA.url, { body: rss(items), etag: '"e1"' });
     const probePublisher = new RecordingPublisher();
-    await runCycle({ fetcher, store: probe.store, classifier, clock: new ManualClock(), pollIntervalMs: 1, publisher: probePublisher }, [feedA]);
+    await runCycle(
+      {
+        fetcher,
+        store: probe.store,
+        classifier,
+        clock: new ManualClock(),
+        pollIntervalMs: 1,
+        publisher: probePublisher,
+      },
+      [feedA],
+    );
     const totalWrites = probe.writes();
     expect(probePublisher.delivered).toHaveLength(2);
     expect(totalWrites).toBeGreaterThan(8);
@@ -183,7 +225,9 @@ describe('crash safety', () => {
       const publisher = new RecordingPublisher();
       const clock = new ManualClock();
       const crashing = crashingStore(inner, crashAt);
-      await runCycle({ fetcher, store: crashing.store, classifier, clock, pollIntervalMs: 1, publisher }, [feedA]).catch((e) => {
+      await runCycle({ fetcher, store: crashing.store, classifier, clock, pollIntervalMs: 1, publisher }, [
+        feedA,
+      ]).catch((e) => {
         if (!(e instanceof CrashError)) throw e;
       });
       clock.advance(1000);

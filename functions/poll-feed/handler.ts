@@ -1,0 +1,27 @@
+/** Lambda entry: composition root of poll-feed (runs once per cold start). */
+import { HttpFeedFetcher } from '../../shared/adapters/http/http-feed-fetcher.js';
+import { loadEnv } from '../../shared/config/env.js';
+import { compileMeasures } from '../../shared/domain/classifier/index.js';
+import { createStore } from '../lib/aws-clients.js';
+import { createLogger, EmfMetrics } from '../lib/observability.js';
+import { loadRuntimeConfig } from '../lib/runtime-config.js';
+import { createPollFeedHandler } from './create-handler.js';
+
+const env = loadEnv(process.env, {
+  tableName: 'string',
+  configDir: 'string',
+  userAgent: 'string',
+  metricsNamespace: 'string',
+});
+const config = await loadRuntimeConfig(env.configDir);
+
+export const handler = createPollFeedHandler({
+  feeds: config.feeds,
+  fetcher: new HttpFeedFetcher({ userAgent: env.userAgent, allowPrivateHosts: config.allowPrivateHosts }),
+  store: createStore(env.tableName).store,
+  classifier: compileMeasures(config.measures),
+  clock: { now: () => new Date() },
+  pollIntervalMs: config.pollIntervalMinutes * 60_000,
+  logger: createLogger(),
+  metrics: new EmfMetrics(env.metricsNamespace),
+});
