@@ -76,6 +76,13 @@ export interface AlertStore {
   getAlert(id: string): Promise<Alert | null>;
   listPendingAlerts(limit: number): Promise<Alert[]>;
   markAlertPublished(id: string, publishedAt: string): Promise<void>;
+  /**
+   * Replaces the measures, evidence, severity and stage of a still-pending alert, so a later copy of the
+   * story that matches more measures widens the one alert instead of sending a second. Optimistic: only
+   * when the stored alert is pending and still has `expectedMeasureCount` measures (measures only grow).
+   * Returns false when it was published or changed meanwhile.
+   */
+  extendPendingAlert(alert: Alert, expectedMeasureCount: number): Promise<boolean>;
 }
 
 /** Where a story was reported: one item of one feed. */

@@ -13,7 +13,7 @@
  * story an item starts is derived from the item key, so a re-run after a crash inside it resumes the
  * same story instead of starting another.
  */
-import { buildAlert } from '../domain/alert.js';
+import { buildAlert, maxSeverity } from '../domain/alert.js';
 import { nextPollDelayMs } from '../domain/backoff.js';
 import type { Classifier } from '../domain/classifier/index.js';
 import { describeError, type ErrorInfo } from '../domain/errors.js';
@@ -30,6 +30,7 @@ import {
   titleStoryKey,
 } from '../domain/story.js';
 import type {
+  Alert,
   FeedConfig,
   FeedState,
   MeasureMatch,
@@ -328,22 +329,55 @@ async function ingestItem(
   // 2. matches (upserts).
   if (matches.length > 0) await deps.store.putMatches(matches.map((m) => toStoredMatch(deps, item, m, now)));
   // 3. one alert per story, only for measures this item had not matched before.
-  let alertsCreated = 0;
   const fresh = matches.filter((m) => !previousMeasures.has(m.measureId));
-  if (fresh.length > 0) {
-    const id = kind === 'new' ? item.storyKey : `${item.storyKey}~${fresh.map((m) => m.measureId).join('+')}`;
-    const alert = buildAlert({
-      id,
-      item,
-      matches: fresh,
-      measures: deps.classifier.measures,
-      createdAt: now.toISOString(),
-    });
-    if (await deps.store.createAlert(alert)) alertsCreated++;
-  }
+  const alertsCreated = fresh.length > 0 ? await alertStory(deps, item, fresh, now) : 0;
   // 4. commit marker: the item is seen from now on.
   await deps.store.putItem({ ...item, processedAt: now.toISOString() });
   return { kind, matches: kind === 'seen' ? 0 : matches.length, alertsCreated };
+}
+
+/**
+ * One alert per story. The first copy creates it; a later copy (another outlet, an update) that matches
+ * more measures widens it while it is still pending, so one cycle yields one alert naming everything;
+ * once it is published, only the measures it did not name go out, as one follow-up alert.
+ * Every step is conditional and keyed deterministically, so retries and re-runs converge.
+ */
+async function alertStory(
+  deps: IngestDeps,
+  item: StoredItem,
+  fresh: MeasureMatch[],
+  now: Date,
+): Promise<number> {
+  const build = (id: string, ms: MeasureMatch[]) =>
+    buildAlert({ id, item, matches: ms, measures: deps.classifier.measures, createdAt: now.toISOString() });
+  if (await deps.store.createAlert(build(item.storyKey, fresh))) return 1;
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const existing = await deps.store.getAlert(item.storyKey);
+    if (!existing) return (await deps.store.createAlert(build(item.storyKey, fresh))) ? 1 : 0;
+    const missing = fresh.filter((m) => !existing.measures.includes(m.measureId));
+    if (missing.length === 0) return 0;
+    if (existing.status === 'published') {
+      const id = `${item.storyKey}~${missing
+        .map((m) => m.measureId)
+        .sort()
+        .join('+')}`;
+      return (await deps.store.createAlert(build(id, missing))) ? 1 : 0;
+    }
+    const extra = build(item.storyKey, missing);
+    const measures = [...existing.measures, ...extra.measures];
+    const widened: Alert = {
+      ...existing,
+      measures,
+      evidence: [...existing.evidence, ...extra.evidence],
+      severity: maxSeverity(measures, deps.classifier.measures),
+      stage: existing.stage ?? extra.stage,
+    };
+    if (await deps.store.extendPendingAlert(widened, existing.measures.length)) return 0;
+    // Published or widened by a concurrent poller meanwhile: read again and decide again.
+  }
+  throw Object.assign(new Error(`alert ${item.storyKey}: too much contention widening the story alert`), {
+    code: 'ALERT_CONTENTION',
+  });
 }
 
 /** The item fields story assignment reads. */

@@ -1,7 +1,19 @@
 /** Wraps a store so that the Nth write throws, simulating a crash at every step of the pipeline. */
 import type { RadarStore } from '../../shared/ports/index.js';
 
-const WRITES = new Set(['putItem', 'putMatches', 'createAlert', 'markAlertPublished', 'putFeedState']);
+const WRITES = new Set([
+  'putItem',
+  'putMatches',
+  'createAlert',
+  'markAlertPublished',
+  'extendPendingAlert',
+  'putFeedState',
+  'claimStoryBand',
+  'createStory',
+  'appendStorySource',
+  'markStoryMerged',
+  'putItemLink',
+]);
 
 export class CrashError extends Error {
   readonly code = 'CRASH';

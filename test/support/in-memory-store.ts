@@ -110,6 +110,15 @@ export class InMemoryStore implements RadarStore {
       .map((alert) => stripUndefined(alert));
   }
 
+  async extendPendingAlert(alert: Alert, expectedMeasureCount: number): Promise<boolean> {
+    const stored = this.alerts.get(alert.id);
+    if (!stored || stored.status !== 'pending' || stored.measures.length !== expectedMeasureCount)
+      return false;
+    const { measures, evidence, severity, stage } = stripUndefined(alert);
+    this.alerts.set(alert.id, { ...stored, measures, evidence, severity, stage });
+    return true;
+  }
+
   async markAlertPublished(id: string, _publishedAt: string): Promise<void> {
     const alert = this.alerts.get(id);
     if (!alert) throw new AlertNotFoundError(`alert not found: ${id}`);

@@ -513,6 +513,33 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         expect((await store.listPendingAlerts(10)).map((a) => a.id)).toStrictEqual(['story-2']);
       });
 
+      it('extendPendingAlert widens a pending alert only at the expected measure count', async () => {
+        const base = sampleAlert({ id: 'story-1' });
+        await store.createAlert(base);
+        const wider = {
+          ...base,
+          measures: [...base.measures, 'frozen-assets'],
+          evidence: [
+            ...base.evidence,
+            { measureId: 'frozen-assets', field: 'title' as const, start: 0, end: 6, text: 'frozen' },
+          ],
+          severity: 'critical' as const,
+          stage: 'proposed' as const,
+        };
+        // A stale count (someone widened it meanwhile) is refused and changes nothing.
+        expect(await store.extendPendingAlert(wider, base.measures.length + 1)).toBe(false);
+        expect(await store.getAlert('story-1')).toStrictEqual(base);
+        expect(await store.extendPendingAlert(wider, base.measures.length)).toBe(true);
+        expect(await store.getAlert('story-1')).toStrictEqual(wider);
+        expect((await store.listPendingAlerts(10)).map((a) => a.measures)).toStrictEqual([wider.measures]);
+        // Once published it is never changed again.
+        await store.markAlertPublished('story-1', '2025-05-20T10:08:00.000Z');
+        const widest = { ...wider, measures: [...wider.measures, 'relief'] };
+        expect(await store.extendPendingAlert(widest, wider.measures.length)).toBe(false);
+        expect((await store.getAlert('story-1'))?.measures).toStrictEqual(wider.measures);
+        expect(await store.extendPendingAlert(sampleAlert({ id: 'missing' }), 1)).toBe(false);
+      });
+
       it('refuses to mark an unknown alert published, with ALERT_NOT_FOUND', async () => {
         await expect(store.markAlertPublished('nope', '2025-05-20T10:08:00.000Z')).rejects.toMatchObject({
           code: 'ALERT_NOT_FOUND',

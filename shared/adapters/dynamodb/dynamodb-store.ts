@@ -298,6 +298,39 @@ export class DynamoDbStore implements RadarStore {
     return records.slice(0, limit).map((record) => fromRecord<Alert>(record));
   }
 
+  async extendPendingAlert(alert: Alert, expectedMeasureCount: number): Promise<boolean> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: KEYS.alert(alert.id),
+          UpdateExpression:
+            'SET #measures = :measures, #evidence = :evidence, #severity = :severity, #stage = :stage',
+          ConditionExpression: '#status = :pending AND size(#measures) = :n',
+          ExpressionAttributeNames: {
+            '#measures': 'measures',
+            '#evidence': 'evidence',
+            '#severity': 'severity',
+            '#stage': 'stage',
+            '#status': 'status',
+          },
+          ExpressionAttributeValues: stripUndefined({
+            ':measures': alert.measures,
+            ':evidence': alert.evidence,
+            ':severity': alert.severity,
+            ':stage': alert.stage,
+            ':pending': 'pending',
+            ':n': expectedMeasureCount,
+          }),
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (isNamed(err, 'ConditionalCheckFailedException')) return false;
+      throw err;
+    }
+  }
+
   async markAlertPublished(id: string, publishedAt: string): Promise<void> {
     try {
       await this.client.send(

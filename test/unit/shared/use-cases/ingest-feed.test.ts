@@ -120,21 +120,46 @@ describe('ingestFeed', () => {
     expect(r.error?.code).not.toBe('INTERNAL');
   });
 
-  it('re-classifies an updated item and alerts again only for a newly matched measure', async () => {
+  it('re-classifies an updated item and sends a follow-up alert only for a newly matched measure', async () => {
     fetcher.set(feedA.url, { body: rss([BANKS]) });
     await ingestFeed(deps, feedA);
+    const publisher = new RecordingPublisher();
+    await publishPendingAlerts({ alerts: store, publisher, clock });
     // Same guid, new wording that matches the same measure only: no new alert.
     fetcher.set(feedA.url, { body: rss([{ ...BANKS, title: `${BANKS.title} (updated)` }]) });
     const r1 = await ingestFeed(deps, feedA, { force: true });
     expect(r1).toMatchObject({ updatedItems: 1, alertsCreated: 0 });
-    // Now it also reports frozen assets: one new alert for that measure.
+    // Now it also reports frozen assets: one follow-up alert naming only that measure.
     fetcher.set(feedA.url, {
       body: rss([{ ...BANKS, description: 'Leaders also discussed the frozen assets of the central bank.' }]),
     });
     const r2 = await ingestFeed(deps, feedA, { force: true });
     expect(r2).toMatchObject({ updatedItems: 1, alertsCreated: 1 });
+    expect((await store.listPendingAlerts(10)).map((a) => a.measures)).toEqual([['frozen-assets']]);
+  });
+
+  it('widens the still-pending story alert when a later copy matches more measures', async () => {
+    fetcher.set(feedA.url, { body: rss([BANKS]) });
+    fetcher.set(feedB.url, {
+      body: rss([
+        {
+          ...BANKS,
+          guid: 'b-1',
+          link: 'https://b.example/1',
+          description: 'The frozen assets of the central bank were also discussed.',
+        },
+      ]),
+    });
+    await ingestFeed(deps, feedA);
+    const r = await ingestFeed(deps, feedB);
+    expect(r).toMatchObject({ newItems: 1, alertsCreated: 0 });
     const pending = await store.listPendingAlerts(10);
-    expect(pending.map((a) => a.measures)).toEqual([['ru-banks'], ['frozen-assets']]);
+    expect(pending).toHaveLength(1);
+    expect(pending[0]?.measures).toEqual(['ru-banks', 'frozen-assets']);
+    expect(pending[0]?.severity).toBe('critical');
+    expect(pending[0]?.evidence.filter((e) => e.measureId === 'frozen-assets').map((e) => e.field)).toContain(
+      'summary',
+    );
   });
 
   it('makes one alert for one story carried by two feeds', async () => {
