@@ -9,7 +9,10 @@ export interface ErrorInfo {
 export function describeError(err: unknown): ErrorInfo {
   if (err instanceof Error) {
     const code = (err as { code?: unknown }).code;
-    return { code: typeof code === 'string' && code ? code : 'INTERNAL', message: err.message.split('\n')[0] ?? '' };
+    return {
+      code: typeof code === 'string' && code ? code : 'INTERNAL',
+      message: err.message.split('\n')[0] ?? '',
+    };
   }
   return { code: 'INTERNAL', message: String(err) };
 }
