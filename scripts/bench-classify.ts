@@ -110,20 +110,18 @@ await handle(rest + decoder.end());
 await flush();
 `,
 );
-{
-  await build({
-    entryPoints: [bareEntry],
-    outfile: join(work, 'bare.mjs'),
-    bundle: true,
-    format: 'esm',
-    platform: 'node',
-    target: 'node20',
-    logLevel: 'warning',
-    banner: {
-      js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
-    },
-  });
-}
+await build({
+  entryPoints: [bareEntry],
+  outfile: join(work, 'bare.mjs'),
+  bundle: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  logLevel: 'warning',
+  banner: {
+    js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
+  },
+});
 
 /** Median wall time (ms) of `node script args < input` (stdin is the file, as in a shell), output discarded. */
 function time(script: string, args: string[]): number {

@@ -296,6 +296,9 @@ function gofeedLink(node: Record<string, unknown>): string | null {
 async function gofeed(outcomes: Map<string, Outcome>, verbose: boolean): Promise<void> {
   const files = walk(join(feedsDir, 'gofeed')).filter((f) => f.endsWith('.xml'));
   const tally = { title: [0, 0], link: [0, 0] };
+  // gofeed keeps every <link> in `links` and reports the LAST as `link`; feedparser (and we) take the
+  // first. Count separately the misses where ours is one of gofeed's own `links`.
+  let linkInLinks = 0;
   let filesCompared = 0;
   let filesAgree = 0;
   const misses: string[] = [];
@@ -311,20 +314,27 @@ async function gofeed(outcomes: Map<string, Outcome>, verbose: boolean): Promise
     const expectedItems = (
       Array.isArray(expected.items) ? expected.items : Array.isArray(expected.entries) ? expected.entries : []
     ) as Array<Record<string, unknown>>;
-    const pairs: Array<['title' | 'link', unknown, string]> = [];
-    if (typeof expected.title === 'string') pairs.push(['title', ours?.feed.title, expected.title]);
+    const pairs: Array<['title' | 'link', unknown, string, unknown]> = [];
+    if (typeof expected.title === 'string') pairs.push(['title', ours?.feed.title, expected.title, null]);
     const feedLink = gofeedLink(expected);
-    if (feedLink !== null) pairs.push(['link', ours?.feed.link, feedLink]);
+    if (feedLink !== null) pairs.push(['link', ours?.feed.link, feedLink, expected.links]);
     expectedItems.forEach((item, i) => {
-      if (typeof item.title === 'string') pairs.push(['title', ours?.items[i]?.title, item.title]);
+      if (typeof item.title === 'string') pairs.push(['title', ours?.items[i]?.title, item.title, null]);
       const link = gofeedLink(item);
-      if (link !== null) pairs.push(['link', ours?.items[i]?.link, link]);
+      if (link !== null) pairs.push(['link', ours?.items[i]?.link, link, item.links]);
     });
     if (pairs.length === 0) continue;
     filesCompared++;
     let all = true;
-    for (const [key, actual, want] of pairs) {
+    for (const [key, actual, want, alternatives] of pairs) {
       const ok = same(key, actual, want);
+      if (
+        !ok &&
+        Array.isArray(alternatives) &&
+        alternatives.some((alt) => typeof alt === 'string' && same(key, actual, alt))
+      ) {
+        linkInLinks++;
+      }
       tally[key][1] = (tally[key][1] ?? 0) + 1;
       if (ok) tally[key][0] = (tally[key][0] ?? 0) + 1;
       else {
@@ -340,6 +350,9 @@ async function gofeed(outcomes: Map<string, Outcome>, verbose: boolean): Promise
   console.log('\n(d) gofeed expected JSON (titles and links of feed and items)');
   console.log(
     `  titles ${tally.title[0]}/${tally.title[1]} = ${pct(tally.title[0] ?? 0, tally.title[1] ?? 0)}; links ${tally.link[0]}/${tally.link[1]} = ${pct(tally.link[0] ?? 0, tally.link[1] ?? 0)}`,
+  );
+  console.log(
+    `  links counting any of gofeed's own \`links\` (documents with several <link>): ${(tally.link[0] ?? 0) + linkInLinks}/${tally.link[1]} = ${pct((tally.link[0] ?? 0) + linkInLinks, tally.link[1] ?? 0)}`,
   );
   console.log(`  files fully agreeing ${filesAgree}/${filesCompared} = ${pct(filesAgree, filesCompared)}`);
   if (verbose) for (const m of misses) console.log(m);

@@ -138,7 +138,8 @@ export async function classifyStream(classifier: Classifier, io: CliIo): Promise
         skipping = false;
         rest = '';
       } else {
-        if (answer(rest.length > 0 ? rest + text.slice(start, nl) : text.slice(start, nl))) await writer.flush();
+        if (answer(rest.length > 0 ? rest + text.slice(start, nl) : text.slice(start, nl)))
+          await writer.flush();
         rest = '';
       }
       start = nl + 1;
@@ -148,7 +149,9 @@ export async function classifyStream(classifier: Classifier, io: CliIo): Promise
     if (rest.length > MAX_LINE_CHARS) {
       lineNo++;
       answered++;
-      writer.push(JSON.stringify({ id: null, error: `line ${lineNo}: longer than ${MAX_LINE_CHARS} characters` }));
+      writer.push(
+        JSON.stringify({ id: null, error: `line ${lineNo}: longer than ${MAX_LINE_CHARS} characters` }),
+      );
       await writer.flush();
       rest = '';
       skipping = true;

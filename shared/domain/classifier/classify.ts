@@ -7,16 +7,16 @@
  */
 import type { ClassifiableText, Evidence, Measure, MeasureMatch, Stage } from '../types.js';
 import {
+  ASCII_SYMBOL,
   type CompiledMeasure,
   type CompiledNode,
   type CompiledSet,
   FIELD_BOTH,
   FIELD_SUMMARY,
-  ASCII_SYMBOL,
   FIELD_TITLE,
   type Trie,
 } from './compile.js';
-import { APOSTROPHES, ASCII_WORD, charInfo, isWordAt, KIND_SEP, KIND_WORD } from './normalise.js';
+import { APOSTROPHES, ASCII_WORD, charInfo, foldText, isWordAt, KIND_SEP, KIND_WORD } from './normalise.js';
 import { type CueHit, MODAL_REACH, pickStage } from './stage.js';
 
 /** A compiled measure set that classifies item text. */
@@ -205,7 +205,12 @@ export class CompiledClassifier implements Classifier {
         }
         i += cp > 0xffff ? 2 : 1;
       }
-      this.addToken(start, i, node >= 0 ? (endAtoms[node] as readonly number[]) : (pathAtoms[last] as readonly number[]), field);
+      this.addToken(
+        start,
+        i,
+        node >= 0 ? (endAtoms[node] as readonly number[]) : (pathAtoms[last] as readonly number[]),
+        field,
+      );
       // Drop an English possessive: word + apostrophe + s + non-word.
       if (i + 1 < n && APOSTROPHES.has(text.charCodeAt(i))) {
         const s = text.charCodeAt(i + 1);
@@ -306,7 +311,8 @@ export class CompiledClassifier implements Classifier {
   /** Measures to evaluate, ascending: those whose query atoms occur, plus the NOT-only ones. */
   private candidates(): number[] {
     const always = this.set.alwaysEvaluate;
-    const list = always.length === 0 ? this.candidateList.slice() : [...new Set([...always, ...this.candidateList])];
+    const list =
+      always.length === 0 ? this.candidateList.slice() : [...new Set([...always, ...this.candidateList])];
     // Insertion sort: the list is short and this avoids a comparator call per pair.
     for (let i = 1; i < list.length; i++) {
       const v = list[i] as number;
@@ -348,7 +354,8 @@ export class CompiledClassifier implements Classifier {
       case 'any':
         return ((this.anyMask[node.slot] as number) & mask) !== 0;
       case 'phrase':
-        for (let i = 0; i < node.atoms.length; i++) if (!this.has(node.atoms[i] as number, mask)) return false;
+        for (let i = 0; i < node.atoms.length; i++)
+          if (!this.has(node.atoms[i] as number, mask)) return false;
         return this.evaluate(node, mask) !== null;
       case 'and':
         for (const child of node.children) if (!this.test(child, mask)) return false;
@@ -362,7 +369,9 @@ export class CompiledClassifier implements Classifier {
       case 'field':
         return this.test(node.child, mask & node.mask);
       case 'near':
-        return this.test(node.left, mask) && this.test(node.right, mask) && this.evaluate(node, mask) !== null;
+        return (
+          this.test(node.left, mask) && this.test(node.right, mask) && this.evaluate(node, mask) !== null
+        );
     }
   }
 
@@ -532,14 +541,6 @@ export class CompiledClassifier implements Classifier {
   private stageCues(): CueHit[] {
     if (this.cues === null) {
       const cues: CueHit[] = [];
-      const nouns = this.evaluate(this.set.nounMarkers, FIELD_BOTH);
-      const modals: CueHit[] = [];
-      for (const { stage, node } of this.set.modalCues) {
-        const hits = this.evaluate(node, FIELD_BOTH);
-        for (let i = 0; hits !== null && i + 1 < hits.length; i += 2) {
-          modals.push({ stage, start: hits[i] as number, end: hits[i + 1] as number });
-        }
-      }
       for (const { stage, node } of this.set.stageCues) {
         const hits = this.evaluate(node, FIELD_BOTH);
         if (hits === null) continue;
@@ -550,11 +551,11 @@ export class CompiledClassifier implements Classifier {
             cues.push({ stage, start, end });
             continue;
           }
+          const before = this.wordsBefore(start);
           // "a ban", "the new curbs": the adoption word is an object, not what the clause reports.
-          if (nouns !== null && this.endsAt(nouns, start)) continue;
+          if (this.set.nounMarkers.has(before.slice(before.lastIndexOf(' ') + 1))) continue;
           // "would impose", "plans to adopt", "threatens to ban": an intention, not an act.
-          const modal = this.modalBefore(modals, start);
-          cues.push({ stage: modal ?? stage, start, end });
+          cues.push({ stage: this.modalStage(before) ?? stage, start, end });
         }
       }
       this.cues = cues;
@@ -562,20 +563,35 @@ export class CompiledClassifier implements Classifier {
     return this.cues;
   }
 
-  /** True when some span of `hits` ends right before position p. */
-  private endsAt(hits: Hits, p: number): boolean {
-    for (let i = 0; i + 1 < hits.length; i += 2) if (hits[i + 1] === p) return true;
-    return false;
+  /** The folded words (up to MODAL_REACH) before position p in its sentence, space-joined. */
+  private wordsBefore(p: number): string {
+    let q = p;
+    while (
+      q > 0 &&
+      p - q < MODAL_REACH &&
+      q - 1 !== this.split &&
+      this.sentenceOf(q - 1) === this.sentenceOf(p)
+    )
+      q--;
+    if (q === p) return '';
+    const source = p < this.split ? this.title : this.summary;
+    return foldText(source.slice(this.starts[q] as number, this.starts[p] as number));
   }
 
-  /** Stage of the nearest modal marker ending within MODAL_REACH tokens before p in its sentence. */
-  private modalBefore(modals: readonly CueHit[], p: number): Stage | null {
-    let best: CueHit | null = null;
-    for (const m of modals) {
-      if (m.end > p || p - m.end >= MODAL_REACH || this.sentenceOf(m.start) !== this.sentenceOf(p)) continue;
-      if (best === null || m.end > best.end) best = m;
+  /** Stage of the modal marker ending last in `before`, or null: a few map lookups, no scanning. */
+  private modalStage(before: string): Stage | null {
+    if (before === '') return null;
+    const words = before.split(' ');
+    const { modalCues, modalMaxWords } = this.set;
+    for (let end = words.length; end > 0; end--) {
+      for (let n = Math.min(modalMaxWords, end); n >= 1; n--) {
+        const stage = modalCues.get(
+          n === 1 ? (words[end - 1] as string) : words.slice(end - n, end).join(' '),
+        );
+        if (stage !== undefined) return stage;
+      }
     }
-    return best ? best.stage : null;
+    return null;
   }
 
   /**

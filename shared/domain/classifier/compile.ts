@@ -11,6 +11,7 @@
  */
 import type { Measure, Stage } from '../types.js';
 import type { QueryClause } from './errors.js';
+import { foldText } from './normalise.js';
 import { type Field, parseQuery, type QueryNode, type QueryWord } from './query-parser.js';
 import { MODAL_CUES, NOUN_MARKERS, STAGE_CUES, STAGES } from './stage.js';
 import { stem } from './stem.js';
@@ -93,10 +94,16 @@ export interface CompiledSet {
   /** Measures whose query is true on an empty text (only NOTs): evaluated for every item. */
   alwaysEvaluate: number[];
   stageCues: Array<{ stage: Stage; node: CompiledNode }>;
-  /** Modal / intention markers and the stage they give a following adoption cue. */
-  modalCues: Array<{ stage: Stage; node: CompiledNode }>;
-  /** Determiners that make a following adoption cue a noun. */
-  nounMarkers: CompiledNode;
+  /**
+   * Modal / intention markers (folded, space-joined words) and the stage they give a following
+   * adoption cue. Matched on the few words before an adoption cue only, so they add no atoms
+   * (and no per-token cost) for common words like "would" or "the".
+   */
+  modalCues: ReadonlyMap<string, Stage>;
+  /** Most words in one modal marker. */
+  modalMaxWords: number;
+  /** Folded determiners that make a following adoption cue a noun. */
+  nounMarkers: ReadonlySet<string>;
   rulesVersion: string;
 }
 
@@ -110,7 +117,8 @@ class AtomTable {
   /** Atom → its folded text (for weighting). */
   textOf(): string[] {
     const out: string[] = [];
-    for (const map of [this.stemAtoms, this.exactAtoms, this.prefixAtoms]) for (const [t, a] of map) out[a] = t;
+    for (const map of [this.stemAtoms, this.exactAtoms, this.prefixAtoms])
+      for (const [t, a] of map) out[a] = t;
     return out;
   }
 
@@ -432,7 +440,9 @@ function cueQuery(list: string): string {
  * s and s+"e" and kept when stem() maps it back (so the two can never disagree).
  */
 export function inflections(s: string): string[] {
-  const out = new Set<string>([s]);
+  // Not seeded with s itself: stem is not idempotent ("aaase" → "aaas" → "aaa"), so s is a form
+  // only when it maps back to itself, which the filter below decides like for any candidate.
+  const out = new Set<string>();
   for (const r of [s, `${s}e`]) {
     const last = r.slice(-1);
     const cands = [r, `${r}s`, `${r}es`, `${r}ed`, `${r}ing`, `${r}d`, `${r}${last}ed`, `${r}${last}ing`];
@@ -596,15 +606,14 @@ export function compileSet(measures: readonly Measure[]): CompiledSet {
     stage,
     node: compileClause('stage-cues', 'query', cueQuery(STAGE_CUES[stage])),
   }));
-  const modalCues = STAGES.flatMap((stage) => {
-    const list = MODAL_CUES[stage];
-    return list ? [{ stage, node: compileClause('stage-cues', 'query', cueQuery(list)) }] : [];
-  });
-  const nounMarkers = compileClause('stage-cues', 'query', cueQuery(`"${NOUN_MARKERS.split(' ').join('" "')}"`));
+  const modalCues = new Map<string, Stage>();
+  for (const stage of STAGES) {
+    for (const cue of MODAL_CUES[stage]?.match(/"[^"]*"|\S+/g) ?? []) modalCues.set(foldText(cue), stage);
+  }
+  const modalMaxWords = Math.max(1, ...[...modalCues.keys()].map((k) => k.split(' ').length));
+  const nounMarkers: ReadonlySet<string> = new Set(NOUN_MARKERS.split(' ').map(foldText));
   const { atoms } = dag;
   dag.addGates([
-    ...modalCues.map((c) => c.node),
-    nounMarkers,
     ...compiled.flatMap((cm) => [cm.query, cm.requires, cm.excludes].filter((n) => n !== null)),
     ...stageCues.map((c) => c.node),
   ]);
@@ -625,8 +634,7 @@ export function compileSet(measures: readonly Measure[]): CompiledSet {
     }
   };
   for (const cm of compiled) for (const n of [cm.query, cm.requires, cm.excludes]) if (n) visit(n);
-  for (const cue of [...stageCues, ...modalCues]) visit(cue.node);
-  visit(nounMarkers);
+  for (const cue of stageCues) visit(cue.node);
   const anyPostings: number[][] = Array.from({ length: atoms.count }, () => []);
   for (const node of dag.anys) for (const a of node.atoms) (anyPostings[a] as number[]).push(node.slot);
   const trie = new TrieBuilder();
@@ -651,6 +659,7 @@ export function compileSet(measures: readonly Measure[]): CompiledSet {
     alwaysEvaluate,
     stageCues,
     modalCues,
+    modalMaxWords,
     nounMarkers,
     rulesVersion: stableHash(fingerprint),
   };

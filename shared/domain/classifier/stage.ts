@@ -70,7 +70,8 @@ export const MODAL_CUES: Readonly<Partial<Record<Stage, string>>> = {
 };
 
 /** Words that make a following adoption cue a noun ("a ban", "the new curbs"), not the clause's verb. */
-export const NOUN_MARKERS = 'a an the new possible proposed potential planned any further such its their this';
+export const NOUN_MARKERS =
+  'a an the new possible proposed potential planned any further such its their this';
 
 /** How many tokens before an adoption cue a modal marker may end. */
 export const MODAL_REACH = 4;
@@ -115,7 +116,12 @@ export function pickStage(
   return nearest(cues, evidence, split, window);
 }
 
-function nearest(cues: readonly CueHit[], evidence: readonly number[], split: number, window: number): Stage | null {
+function nearest(
+  cues: readonly CueHit[],
+  evidence: readonly number[],
+  split: number,
+  window: number,
+): Stage | null {
   let best: CueHit | null = null;
   let bestDistance = Number.POSITIVE_INFINITY;
   let bestLength = 0;

@@ -1,0 +1,197 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { compileSet, inflections } from '../../../../../shared/domain/classifier/compile.js';
+import {
+  type CompiledClassifier,
+  compileMatcher,
+  stem,
+  tokenize,
+} from '../../../../../shared/domain/classifier/index.js';
+import type { Measure } from '../../../../../shared/domain/types.js';
+
+function measure(id: string, query: string, extra: Partial<Measure> = {}): Measure {
+  return {
+    id,
+    name: id,
+    severity: 'high',
+    query,
+    requires: null,
+    excludes: null,
+    jurisdictions: [],
+    notes: null,
+    ...extra,
+  };
+}
+
+const RUSSIA = '(russia* OR russian* OR moscow OR росси* OR rosj*)';
+const SANCTION = '(sanction* OR sankcj* OR санкц* OR embargo*)';
+const measures: Measure[] = [
+  measure('energy', `(oil OR gas OR "crude oil" OR ropa OR нефт*) NEAR/5 ${SANCTION}`, {
+    requires: `${RUSSIA} AND (adopt* OR impose OR propos* OR talks)`,
+    excludes: '(ioc OR fifa) OR ("price cap" NOT oil)',
+  }),
+  measure('banks', `(swift OR sberbank OR vtb OR (${RUSSIA} NEAR/3 bank*)) AND ${SANCTION}`, {
+    requires: `${RUSSIA} AND (adopt* OR impose OR propos* OR talks)`,
+    excludes: '(ioc OR fifa)',
+  }),
+  measure('only-not', 'NOT zzz'),
+];
+
+/** Atoms of a token by the dictionary maps: the definition the trie must reproduce. */
+function referenceAtoms(c: CompiledClassifier, token: string): number[] {
+  const set = (c as unknown as { set: ReturnType<typeof compileSet> }).set;
+  const out = new Set<number>();
+  const s = set.stemAtoms.get(stem(token));
+  if (s !== undefined) out.add(s);
+  const e = set.exactAtoms.get(token);
+  if (e !== undefined) out.add(e);
+  for (const [p, a] of set.prefixAtoms) if (token.startsWith(p)) out.add(a);
+  return [...out].sort((x, y) => x - y);
+}
+
+const words = [
+  'Sanctions',
+  'sanctioned',
+  'oil',
+  'Oils',
+  'gases',
+  'Russia’s',
+  'RUSSIAN',
+  'sankcje',
+  'санкциями',
+  'Нефти',
+  'ropa',
+  'crude',
+  'banking',
+  'Sberbank',
+  'ＶＴＢ',
+  'talks',
+  'imposed',
+  'proposal',
+  'adopting',
+  'zzz',
+];
+const textArb = fc
+  .array(fc.oneof(fc.constantFrom(...words), fc.string({ unit: 'grapheme', maxLength: 6 })), {
+    maxLength: 12,
+  })
+  .chain((parts) =>
+    fc
+      .array(fc.constantFrom(' ', ', ', '-', "'s ", '. ', '\u00ad', ''), {
+        minLength: parts.length,
+        maxLength: parts.length,
+      })
+      .map((seps) => parts.map((p, i) => p + (seps[i] ?? ' ')).join('')),
+  );
+
+describe('inflections (the inverse of stem, used to fill the trie)', () => {
+  it('lists every word whose stem is s, and only those', () => {
+    fc.assert(
+      fc.property(fc.stringMatching(/^[a-z]{1,10}$/), (w) => {
+        const s = stem(w);
+        const forms = inflections(s);
+        expect(forms).toContain(w);
+        for (const f of forms) expect(stem(f)).toBe(s);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+  it('covers the irregular spellings the stemmer folds', () => {
+    for (const w of ['seize', 'seizes', 'seized', 'seizing', 'bans', 'banned', 'banning', 'curbs', 'eases']) {
+      expect(inflections(stem(w))).toContain(w);
+    }
+    expect(inflections(stem('tariff'))).toEqual(expect.arrayContaining(['tariff', 'tariffs']));
+    expect(inflections(stem('penalty'))).toEqual(expect.arrayContaining(['penalty', 'penalties']));
+  });
+});
+
+describe('the trie scanner', () => {
+  const c = compileMatcher(measures);
+  it('finds exactly the atoms the dictionary maps give each token (property)', () => {
+    fc.assert(
+      fc.property(textArb, (text) => {
+        const tokens = tokenize(text);
+        const atoms = c.tokenAtoms(text);
+        expect(atoms.length).toBe(tokens.length);
+        tokens.forEach((t, i) => {
+          expect([...(atoms[i] ?? [])].sort((x, y) => x - y)).toEqual(referenceAtoms(c, t.text));
+        });
+      }),
+      { numRuns: 500 },
+    );
+  });
+  it('folds case, width and accents while walking', () => {
+    const [a] = c.tokenAtoms('ＳＡＮＣＴＩＯＮＳ');
+    expect(a?.length).toBeGreaterThan(0);
+    expect(c.tokenAtoms('SANCTIONS')[0]).toEqual(a);
+  });
+});
+
+describe('hash-consed compilation', () => {
+  it('compiles a clause repeated across measures to one shared node', () => {
+    const set = compileSet(measures);
+    const [energy, banks] = set.measures;
+    expect(energy?.requires).toBe(banks?.requires);
+    // The shared Russia group inside the banks query is the requires' node too.
+    expect(set.nodeCount).toBeLessThan(compileSet([measures[0] as Measure]).nodeCount * 2);
+  });
+  it('gives each measure the same result alone as in a set (property)', () => {
+    const together = compileMatcher(measures);
+    const alone = measures.map((m) => compileMatcher([m]));
+    const summaryArb = fc.option(textArb, { nil: null });
+    fc.assert(
+      fc.property(textArb, summaryArb, (title, summary) => {
+        const all = together.classify({ title, summary });
+        const single = alone.flatMap((c) => c.classify({ title, summary }));
+        expect(all).toEqual(single);
+      }),
+      { numRuns: 400 },
+    );
+  });
+  it('classifies the same text the same way every time (memo tables reset per item)', () => {
+    const c = compileMatcher(measures);
+    const text = { title: 'EU adopts oil sanctions on Russia', summary: 'Talks on Sberbank sanctions' };
+    const first = c.classify(text);
+    c.classify({ title: 'FIFA sanctions club', summary: null });
+    expect(c.classify(text)).toEqual(first);
+    expect(first.map((m) => m.measureId)).toEqual(['energy', 'banks', 'only-not']);
+  });
+});
+
+describe('stage', () => {
+  const c = compileMatcher([
+    measure('pkg', '(package* NEAR/4 sanction*) OR (ban NEAR/4 lng)', { requires: 'russia* OR russian*' }),
+  ]);
+  const stage = (title: string, summary: string | null = null) => c.classify({ title, summary })[0]?.stage;
+  it('reports talks and proposals as negotiated / proposed, not adopted', () => {
+    expect(stage('Officials met to advance discussions on a ban on Russian LNG')).toBe('negotiated');
+    expect(stage('Discussions focused on a ban on Russian LNG in a new package of sanctions')).toBe(
+      'negotiated',
+    );
+    expect(stage('A ban on Russian LNG is under consideration')).toBe('proposed');
+    expect(stage('Proposals on the table include a ban on Russian LNG')).toBe('proposed');
+  });
+  it('puts an adoption verb under would / could / plans to / threatens to in the irrealis', () => {
+    expect(stage('The EU would ban Russian LNG under the new package of sanctions')).toBe('proposed');
+    expect(stage('Brussels plans to adopt a package of sanctions on Russia')).toBe('proposed');
+    expect(stage('Washington threatens to impose a package of sanctions on Russia')).toBe('threatened');
+  });
+  it('keeps adoption when the clause reports it', () => {
+    expect(stage('EU adopts package of sanctions against Russia, including a ban on LNG')).toBe('adopted');
+    expect(stage('EU bans Russian LNG')).toBe('adopted');
+  });
+  it('prefers the cue in the evidence’s own sentence', () => {
+    expect(
+      stage(
+        'Russia news',
+        'Talks continue in Brussels. The EU adopted a new package of sanctions on Russia.',
+      ),
+    ).toBe('adopted');
+    expect(
+      stage(
+        'Russia news',
+        'The EU adopted rules on LNG. Ministers will discuss a package of sanctions next week.',
+      ),
+    ).toBe('negotiated');
+  });
+});
