@@ -76,6 +76,8 @@ export async function runPipeline(o: RunOptions, io: CliIo, signal?: AbortSignal
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((res) => {
+    // Aborted during the cycle (Ctrl-C): do not start waiting at all.
+    if (signal?.aborted) return res();
     const t = setTimeout(done, ms);
     function done() {
       clearTimeout(t);

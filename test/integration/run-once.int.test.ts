@@ -180,3 +180,45 @@ describe('radar run --once against feeds on a loopback server', () => {
     expect(unknown.err).toMatch(/radar run: .*bogus/);
   });
 });
+
+describe('radar run (loop)', () => {
+  it('polls at start, keeps running, and stops cleanly when signalled', async () => {
+    const { runPipeline } = await import('../../cli/commands/run.js');
+    const server = await startStaticFeedServer(FIXTURES);
+    const dir = await mkdtemp(join(tmpdir(), 'radar-loop-'));
+    try {
+      const stdout = new PassThrough();
+      let out = '';
+      const ac = new AbortController();
+      stdout.on('data', (d) => {
+        out += d;
+        // Stop once the first cycle has reported.
+        if (out.includes('cycle:')) ac.abort();
+      });
+      const io = { stdin: new PassThrough(), stdout, stderr: new PassThrough(), cwd: process.cwd(), env: {} };
+      const feeds = [{ id: 'wire', url: `${server.baseUrl}/world-wire.xml`, name: null, tags: [] }];
+      const code = await runPipeline(
+        {
+          feeds,
+          measuresFile: MEASURES,
+          dataDir: dir,
+          allowPrivateHosts: true,
+          intervalMinutes: 5,
+          once: false,
+        },
+        io,
+        ac.signal,
+      );
+      expect(code).toBe(0);
+      expect(out).toMatch(/feed wire: 5 items, 5 new/);
+      expect(out.match(/^cycle:/gm)).toHaveLength(1);
+      // The store was closed: the data dir can be opened again at once (the lock was released).
+      const again = await radar(['query', '--data-dir', dir, '--format', 'jsonl']);
+      expect(again.code).toBe(0);
+      expect(again.out.trim().split('\n').length).toBeGreaterThan(0);
+    } finally {
+      await server.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
