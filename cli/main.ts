@@ -91,6 +91,11 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
 
 /** Runs the CLI on this process's arguments and streams; sets the exit code. Called by bin/radar.mjs. */
 export async function runFromProcess(): Promise<void> {
+  // `radar query | head` closes the pipe early: that is the reader's choice, not an error.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(0);
+    throw err;
+  });
   process.exitCode = await main(process.argv.slice(2), {
     stdin: process.stdin,
     stdout: process.stdout,
