@@ -8,11 +8,14 @@
  * (`node bin/radar.mjs classify`, rebuilt first with scripts/build-cli.mjs); the bare pass is
  * bundled with esbuild the same way.
  *
- *   npx tsx scripts/bench-classify.ts [DATASET=../shared/data/news/dev.jsonl] [--items N] [--runs N]
+ *   npx tsx scripts/bench-classify.ts [DATASET=../shared/data/news/dev.jsonl] [--items N] [--runs N=5]
+ *
+ * Runs are interleaved (bare, default, 500, bare, …) so load from other processes hits all three
+ * alike; each figure is the median. The load average is printed: figures under load are not comparable.
  */
 import { spawnSync } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
@@ -28,7 +31,7 @@ const { values, positionals } = parseArgs({
   allowPositionals: true,
 });
 const itemCount = Number(values.items ?? 40_000);
-const runs = Number(values.runs ?? 3);
+const runs = Math.max(1, Number(values.runs ?? 5));
 const dataset = resolve(process.cwd(), positionals[0] ?? '../shared/data/news/dev.jsonl');
 const work = mkdtempSync(join(tmpdir(), 'radar-bench-'));
 
@@ -123,30 +126,37 @@ await build({
   },
 });
 
-/** Median wall time (ms) of `node script args < input` (stdin is the file, as in a shell), output discarded. */
-function time(script: string, args: string[]): number {
-  // One untimed run first, so every command is measured with a warm file cache.
-  spawnSync(process.execPath, [script, ...args], { stdio: ['ignore', 'ignore', 'ignore'], cwd: root });
-  const times: number[] = [];
-  for (let r = 0; r < runs; r++) {
-    const t0 = performance.now();
-    const fd = openSync(input, 'r');
-    const res = spawnSync(process.execPath, [script, ...args], {
-      stdio: [fd, 'ignore', 'inherit'],
-      cwd: root,
-    });
-    closeSync(fd);
-    const ms = performance.now() - t0;
-    if (res.status !== 0) throw new Error(`${script} exited with ${res.status}`);
-    times.push(ms);
-  }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)] as number;
+/** Wall time (ms) of `node script args < input` (stdin is the file, as in a shell), output discarded. */
+function once(script: string, args: string[]): number {
+  const t0 = performance.now();
+  const fd = openSync(input, 'r');
+  const res = spawnSync(process.execPath, [script, ...args], { stdio: [fd, 'ignore', 'inherit'], cwd: root });
+  closeSync(fd);
+  const ms = performance.now() - t0;
+  if (res.status !== 0) throw new Error(`${script} exited with ${res.status}`);
+  return ms;
 }
 
-const bare = time(join(work, 'bare.mjs'), []);
-const def = time(cli, ['classify', '--measures', defaultsFile]);
-const many = time(cli, ['classify', '--measures', manyFile]);
+/** Median wall time of each command, runs interleaved so background load hits them alike. */
+function medians(commands: Array<[string, string[]]>): number[] {
+  // One untimed run each first, so every command is measured with a warm file cache.
+  for (const [script, args] of commands) once(script, args);
+  const times: number[][] = commands.map(() => []);
+  for (let r = 0; r < runs; r++) {
+    commands.forEach(([script, args], i) => {
+      times[i]?.push(once(script, args));
+    });
+  }
+  return times.map((t) => t.sort((a, b) => a - b)[Math.floor(t.length / 2)] as number);
+}
+
+const load0 = loadavg();
+const [bare, def, many] = medians([
+  [join(work, 'bare.mjs'), []],
+  [cli, ['classify', '--measures', defaultsFile]],
+  [cli, ['classify', '--measures', manyFile]],
+]) as [number, number, number];
+const load1 = loadavg();
 
 // In-process classify only (no process start, no I/O), for reference.
 const items = lines.map((l) => JSON.parse(l) as { title: string; summary: string });
@@ -160,17 +170,24 @@ const inProcess = (file: string) => {
 const coreMs = inProcess(defaultsFile);
 
 const rate = (ms: number) => Math.round((itemCount / ms) * 1000).toLocaleString('en-US');
+const row = (label: string, ms: number, note: string) =>
+  console.log(
+    `${label.padEnd(44)} ${ms.toFixed(0).padStart(6)} ms  ${rate(ms).padStart(8)} items/s  ${note}`,
+  );
 console.log(
-  `items: ${itemCount} (from ${dataset}), median of ${runs} runs, whole process (node start included)`,
+  `items: ${itemCount} (from ${dataset}), median of ${runs} runs, whole process (node start included); ` +
+    `load average ${load0.map((l) => l.toFixed(2)).join(' ')} → ${load1.map((l) => l.toFixed(2)).join(' ')} on ${availableParallelism()} cores`,
 );
-console.log(
-  `bare pass (read, parse, fold, tokenize, write) ${bare.toFixed(0).padStart(6)} ms  ${rate(bare)} items/s`,
+row('bare pass (read, parse, fold, tokenize, write)', bare, '');
+row(
+  `classify, ${defaults.length} default measures`,
+  def,
+  `= ${(def / bare).toFixed(2)} × bare (target ≤ 1.5; ≥ 50,000 items/s)`,
 );
-console.log(
-  `classify, ${defaults.length} default measures         ${def.toFixed(0).padStart(6)} ms  ${rate(def)} items/s  = ${(def / bare).toFixed(2)} × bare (target ≤ 1.5)`,
-);
-console.log(
-  `classify, 500 measures                ${many.toFixed(0).padStart(6)} ms  ${rate(many)} items/s  = ${(many / def).toFixed(2)} × default (target ≤ 1.3)`,
+row(
+  'classify, 500 measures',
+  many,
+  `= ${(many / def).toFixed(2)} × default (target ≤ 1.3), ${(many / bare).toFixed(2)} × bare`,
 );
 console.log(`in-process classify only, default measures: ${coreMs.toFixed(0)} ms  ${rate(coreMs)} items/s`);
 rmSync(work, { recursive: true, force: true });

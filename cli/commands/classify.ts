@@ -6,9 +6,10 @@
 import { resolve } from 'node:path';
 import type { Writable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
-import { loadMeasuresFile } from '../../shared/config/load-files.js';
+import { loadMeasuresFileFast } from '../../shared/config/measures-fast.js';
 import type { CompiledClassifier } from '../../shared/domain/classifier/classify.js';
 import { type Classifier, compileMatcher } from '../../shared/domain/classifier/index.js';
+import type { Evidence, MeasureMatch } from '../../shared/domain/types.js';
 import { parseOptions } from '../args.js';
 import type { CliIo } from '../io.js';
 
@@ -16,11 +17,13 @@ import type { CliIo } from '../io.js';
 export const DEFAULT_MEASURES_FILE = 'config/measures.yaml';
 /** A longer line is answered with an error instead of being buffered without bound. */
 const MAX_LINE_CHARS = 8 * 1024 * 1024;
-const FLUSH_CHARS = 64 * 1024;
+/** Output block size; a block is written once it holds FLUSH_BYTES. */
+const BLOCK_BYTES = 256 * 1024;
+const FLUSH_BYTES = 192 * 1024;
 
 /** Loads and compiles a measures file (default config/measures.yaml under cwd); throws ConfigError or MeasureQueryError. */
 export async function loadClassifier(file: string | undefined, cwd: string): Promise<CompiledClassifier> {
-  return compileMatcher(await loadMeasuresFile(resolve(cwd, file ?? DEFAULT_MEASURES_FILE)));
+  return compileMatcher(await loadMeasuresFileFast(resolve(cwd, file ?? DEFAULT_MEASURES_FILE)));
 }
 
 type Id = string | number | null;
@@ -65,10 +68,54 @@ export function classifyLine(classifier: Classifier, line: string, lineNo: numbe
   };
 }
 
+/**
+ * The output line of classifyLine, serialised by hand for the fixed shape (the same text as
+ * JSON.stringify of classifyLine's object, without building that object). Strings go through
+ * JSON.stringify, so escaping is the engine's own.
+ */
+export function classifyLineJson(classifier: Classifier, line: string, lineNo: number): string {
+  let item: Record<string, unknown>;
+  try {
+    item = JSON.parse(line) as Record<string, unknown>;
+  } catch {
+    return JSON.stringify(classifyLine(classifier, line, lineNo));
+  }
+  const title = item?.title;
+  const summary = item?.summary;
+  if (
+    item === null ||
+    typeof item !== 'object' ||
+    Array.isArray(item) ||
+    (title !== undefined && title !== null && typeof title !== 'string') ||
+    (summary !== undefined && summary !== null && typeof summary !== 'string')
+  ) {
+    return JSON.stringify(classifyLine(classifier, line, lineNo));
+  }
+  const id = item.id;
+  let out = `{"id":${typeof id === 'string' ? JSON.stringify(id) : typeof id === 'number' ? JSON.stringify(id) : 'null'},"measures":[`;
+  const matches = classifier.classify({
+    title: (title as string | null | undefined) ?? null,
+    summary: (summary as string | null | undefined) ?? null,
+  });
+  for (let i = 0; i < matches.length; i++) {
+    const m = matches[i] as MeasureMatch;
+    out += `${i === 0 ? '' : ','}{"id":${JSON.stringify(m.measureId)},"score":${JSON.stringify(m.score)},"evidence":[`;
+    for (let j = 0; j < m.evidence.length; j++) {
+      const e = m.evidence[j] as Evidence;
+      out += `${j === 0 ? '' : ','}{"field":${JSON.stringify(e.field)},"start":${e.start},"end":${e.end},"text":${JSON.stringify(e.text)}}`;
+    }
+    out += `],"stage":${m.stage === null ? 'null' : JSON.stringify(m.stage)}}`;
+  }
+  return `${out}]}`;
+}
+
 /** Buffers output lines and writes them in blocks, waiting for 'drain' when the stream is full. */
 class LineWriter {
-  private parts: string[] = [];
+  /** Lines are encoded straight into a block buffer: no joined string, no second encoding pass. */
+  private block = Buffer.allocUnsafe(BLOCK_BYTES);
   private size = 0;
+  /** A line that did not fit the current block, written by the next flush(). */
+  private pending: string | null = null;
   private failed: Error | null = null;
 
   constructor(private readonly out: Writable) {
@@ -79,15 +126,39 @@ class LineWriter {
 
   /** Queues a line; true when the buffer is full and the caller should await flush(). */
   push(line: string): boolean {
-    this.parts.push(line);
-    this.size += line.length + 1;
-    return this.size >= FLUSH_CHARS;
+    // A UTF-16 unit takes at most 3 UTF-8 bytes; a line that may not fit gets its own buffer.
+    if (this.size + line.length * 3 + 1 > this.block.length) {
+      if (this.size > 0) return this.pushAfterFlush(line);
+      const big = Buffer.from(`${line}\n`, 'utf8');
+      this.block = big;
+      this.size = big.length;
+      return true;
+    }
+    this.size += this.block.write(line, this.size, 'utf8');
+    this.block[this.size++] = 10;
+    return this.size >= FLUSH_BYTES;
+  }
+
+  /** Keeps the line for after the pending flush (the caller awaits flush() when push returns true). */
+  private pushAfterFlush(line: string): boolean {
+    this.pending = line;
+    return true;
   }
 
   async flush(): Promise<void> {
-    if (this.parts.length === 0) return;
-    const data = `${this.parts.join('\n')}\n`;
-    this.parts = [];
+    if (this.size > 0) await this.writeBlock();
+    const line = this.pending;
+    if (line !== null) {
+      this.pending = null;
+      if (this.push(line)) await this.writeBlock();
+    }
+  }
+
+  private async writeBlock(): Promise<void> {
+    if (this.size === 0) return;
+    const data = this.block.subarray(0, this.size);
+    // The stream may hold the buffer until it is written: a fresh one for the next block.
+    this.block = Buffer.allocUnsafe(BLOCK_BYTES);
     this.size = 0;
     if (this.failed) throw this.failed;
     if (!this.out.write(data)) {
@@ -127,7 +198,7 @@ export async function classifyStream(classifier: Classifier, io: CliIo): Promise
     const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
     if (isBlank(line)) return false;
     answered++;
-    return writer.push(JSON.stringify(classifyLine(classifier, line, lineNo)));
+    return writer.push(classifyLineJson(classifier, line, lineNo));
   };
   for await (const chunk of io.stdin) {
     const text = typeof chunk === 'string' ? chunk : decoder.write(chunk as Buffer);

@@ -55,9 +55,43 @@ const STAGE_WINDOW = 12;
 /** Memo slots per DAG node: one per field mask (0 none, 1 title, 2 summary, 3 both). */
 const SLOTS = 4;
 
+/** Flattens per-atom lists into offsets (n + 1 entries) and data. */
+function flatten(lists: readonly (readonly number[])[], n: number): [Int32Array, Int32Array] {
+  const start = new Int32Array(n + 1);
+  for (let a = 0; a < n; a++) start[a + 1] = (start[a] as number) + (lists[a]?.length ?? 0);
+  const data = new Int32Array(start[n] as number);
+  for (let a = 0; a < n; a++) data.set(lists[a] ?? [], start[a] as number);
+  return [start, data];
+}
+
+/** True when text[from, to) has ".", "!", "?" or ";" followed by white space (as /[.!?;]\s/ tests). */
+function hasSentenceEnd(text: string, from: number, to: number): boolean {
+  for (let i = from; i + 1 < to; i++) {
+    const c = text.charCodeAt(i);
+    if ((c === 46 || c === 33 || c === 63 || c === 59) && isSpace(text.charCodeAt(i + 1))) return true;
+  }
+  return false;
+}
+
+/** JavaScript's \s. */
+function isSpace(c: number): boolean {
+  if (c <= 32) return c === 32 || (c >= 9 && c <= 13);
+  if (c < 0xa0) return false;
+  return (
+    c === 0xa0 ||
+    c === 0x1680 ||
+    (c >= 0x2000 && c <= 0x200a) ||
+    c === 0x2028 ||
+    c === 0x2029 ||
+    c === 0x202f ||
+    c === 0x205f ||
+    c === 0x3000 ||
+    c === 0xfeff
+  );
+}
+
 /** Classifier over one compiled measure set; also explains per-clause results. */
 export class CompiledClassifier implements Classifier {
-  readonly rulesVersion: string;
   readonly measures: readonly Measure[];
 
   private readonly set: CompiledSet;
@@ -71,9 +105,21 @@ export class CompiledClassifier implements Classifier {
   private starts = new Int32Array(256);
   private ends = new Int32Array(256);
   private posAtoms: Array<readonly number[]> = [];
-  private readonly atomPositions: number[][];
-  /** Number of valid entries of atomPositions[a] for the current item (arrays are reused). */
-  private readonly atomPosCount: Int32Array;
+  /**
+   * Positions of each atom in the current item, as linked lists in flat typed arrays (cache-friendly
+   * with thousands of atoms): occurrence o is at occPos[o], the atom's next one at occNext[o] (-1:
+   * last); atomHead[a] is its first (-1: none), atomTail[a] its last.
+   */
+  private occPos = new Int32Array(512);
+  private occNext = new Int32Array(512);
+  private occCount = 0;
+  private readonly atomHead: Int32Array;
+  private readonly atomTail: Int32Array;
+  /** Atom → `any` slots (set.anyPostings) and atom → measures (set.atomMeasures), flattened. */
+  private readonly anyStart: Int32Array;
+  private readonly anyData: Int32Array;
+  private readonly measureStart: Int32Array;
+  private readonly measureData: Int32Array;
   /** Per atom: the fields (FIELD_TITLE | FIELD_SUMMARY) it occurs in for the current item. */
   private readonly atomMask: Uint8Array;
   private readonly touched: number[] = [];
@@ -91,14 +137,19 @@ export class CompiledClassifier implements Classifier {
   private readonly hitStamp: Int32Array;
   private readonly hitValue: Array<Hits | null>;
 
+  get rulesVersion(): string {
+    return this.set.rulesVersion;
+  }
+
   constructor(set: CompiledSet) {
     this.set = set;
     this.trie = set.trie;
-    this.rulesVersion = set.rulesVersion;
     this.measures = Object.freeze(set.measures.map((m) => m.measure));
-    this.atomPositions = Array.from({ length: set.atomCount }, () => []);
+    this.atomHead = new Int32Array(set.atomCount).fill(-1);
+    this.atomTail = new Int32Array(set.atomCount);
+    [this.anyStart, this.anyData] = flatten(set.anyPostings, set.atomCount);
+    [this.measureStart, this.measureData] = flatten(set.atomMeasures, set.atomCount);
     this.atomMask = new Uint8Array(set.atomCount);
-    this.atomPosCount = new Int32Array(set.atomCount);
     this.anyMask = new Uint8Array(set.anyCount);
     this.candidate = new Uint8Array(set.measures.length);
     this.testStamp = new Int32Array(set.nodeCount * SLOTS);
@@ -164,7 +215,7 @@ export class CompiledClassifier implements Classifier {
    */
   private scan(text: string, field: number): void {
     const n = text.length;
-    const { pathAtoms, endAtoms, ascii } = this.trie;
+    const { pathAtoms, endAtoms, row, dense, oneSym, oneChild } = this.trie;
     let i = 0;
     while (i < n) {
       let c = text.charCodeAt(i);
@@ -188,8 +239,15 @@ export class CompiledClassifier implements Classifier {
         if (c < 128) {
           if (ASCII_WORD[c] !== 1) break;
           if (node >= 0) {
-            // ASCII_SYMBOL folds upper case, so the dense table needs no lower-casing.
-            node = ascii[node * 36 + (ASCII_SYMBOL[c] as number)] as number;
+            // ASCII_SYMBOL folds upper case, so the tables need no lower-casing.
+            const sym = ASCII_SYMBOL[c] as number;
+            const r = row[node] as number;
+            node =
+              r >= 0
+                ? (dense[r * 36 + sym] as number)
+                : oneSym[node] === sym
+                  ? (oneChild[node] as number)
+                  : -1;
             if (node >= 0) last = node;
           }
           i++;
@@ -212,7 +270,8 @@ export class CompiledClassifier implements Classifier {
         field,
       );
       // Drop an English possessive: word + apostrophe + s + non-word.
-      if (i + 1 < n && APOSTROPHES.has(text.charCodeAt(i))) {
+      const q = i + 1 < n ? text.charCodeAt(i) : 0;
+      if ((q === 0x27 || q === 0x2019 || q === 0x02bc || q === 0x2018) && APOSTROPHES.has(q)) {
         const s = text.charCodeAt(i + 1);
         if ((s === 115 || s === 83) && !isWordAt(text, i + 2)) i += 2;
       }
@@ -236,14 +295,19 @@ export class CompiledClassifier implements Classifier {
     for (let i = 0; i < atoms.length; i++) {
       const a = atoms[i] as number;
       const was = this.atomMask[a] as number;
-      const count = this.atomPosCount[a] as number;
-      (this.atomPositions[a] as number[])[count] = p;
-      this.atomPosCount[a] = count + 1;
+      const o = this.occCount++;
+      if (o >= this.occPos.length) this.growOccurrences();
+      this.occPos[o] = p;
+      this.occNext[o] = -1;
+      if (was === 0) this.atomHead[a] = o;
+      else this.occNext[this.atomTail[a] as number] = o;
+      this.atomTail[a] = o;
       if ((was & field) !== 0) continue;
       if (was === 0) this.touch(a);
       this.atomMask[a] = was | field;
-      const slots = this.set.anyPostings[a] as number[];
-      for (let j = 0; j < slots.length; j++) {
+      const slots = this.anyData;
+      const end = this.anyStart[a + 1] as number;
+      for (let j = this.anyStart[a] as number; j < end; j++) {
         const s = slots[j] as number;
         const m = this.anyMask[s] as number;
         if (m === 0) this.touchedAny.push(s);
@@ -252,12 +316,22 @@ export class CompiledClassifier implements Classifier {
     }
   }
 
+  private growOccurrences(): void {
+    const pos = new Int32Array(this.occPos.length * 2);
+    pos.set(this.occPos);
+    this.occPos = pos;
+    const next = new Int32Array(this.occNext.length * 2);
+    next.set(this.occNext);
+    this.occNext = next;
+  }
+
   /** First occurrence of an atom in the item: note it and the measures whose query it feeds. */
   private touch(atom: number): void {
     this.touched.push(atom);
-    const ms = this.set.atomMeasures[atom] as number[];
+    const ms = this.measureData;
     const flags = this.candidate;
-    for (let j = 0; j < ms.length; j++) {
+    const end = this.measureStart[atom + 1] as number;
+    for (let j = this.measureStart[atom] as number; j < end; j++) {
       const m = ms[j] as number;
       if (flags[m] === 0) {
         flags[m] = 1;
@@ -271,6 +345,7 @@ export class CompiledClassifier implements Classifier {
     this.title = typeof t?.title === 'string' ? t.title : '';
     this.summary = typeof t?.summary === 'string' ? t.summary : '';
     this.pos = 0;
+    this.occCount = 0;
     this.cues = null;
     this.sentenceOfPos = null;
     if (this.gen >= 0x7ffffff0) {
@@ -290,7 +365,7 @@ export class CompiledClassifier implements Classifier {
     const touched = this.touched;
     for (let i = 0; i < touched.length; i++) {
       const a = touched[i] as number;
-      this.atomPosCount[a] = 0;
+      this.atomHead[a] = -1;
       this.atomMask[a] = 0;
     }
     touched.length = 0;
@@ -305,6 +380,10 @@ export class CompiledClassifier implements Classifier {
       this.starts = new Int32Array(256);
       this.ends = new Int32Array(256);
       this.posAtoms = [];
+    }
+    if (this.occPos.length > 65536) {
+      this.occPos = new Int32Array(512);
+      this.occNext = new Int32Array(512);
     }
   }
 
@@ -386,10 +465,9 @@ export class CompiledClassifier implements Classifier {
   }
 
   private positionsIn(atom: number, mask: number, out: number[] | null): number[] | null {
-    const positions = this.atomPositions[atom] as number[];
-    const count = this.atomPosCount[atom] as number;
-    for (let i = 0; i < count; i++) {
-      const p = positions[i] as number;
+    const { occPos, occNext } = this;
+    for (let o = this.atomHead[atom] as number; o !== -1; o = occNext[o] as number) {
+      const p = occPos[o] as number;
       if ((this.fieldOf(p) & mask) === 0) continue;
       if (out === null) out = [];
       out.push(p, p + 1);
@@ -423,11 +501,10 @@ export class CompiledClassifier implements Classifier {
         return this.has(node.atom, mask) ? this.positionsIn(node.atom, mask, null) : null;
       case 'phrase': {
         const atoms = node.atoms;
-        const first = this.atomPositions[atoms[0] as number] as number[];
-        const count = this.atomPosCount[atoms[0] as number] as number;
+        const { occPos, occNext } = this;
         let out: number[] | null = null;
-        for (let i = 0; i < count; i++) {
-          const p = first[i] as number;
+        for (let o = this.atomHead[atoms[0] as number] as number; o !== -1; o = occNext[o] as number) {
+          const p = occPos[o] as number;
           if ((this.fieldOf(p) & mask) === 0 || p + atoms.length > this.pos) continue;
           let ok = true;
           for (let k = 1; k < atoms.length && ok; k++) {
@@ -495,8 +572,10 @@ export class CompiledClassifier implements Classifier {
   }
 
   private evaluateMeasure(cm: CompiledMeasure): MeasureMatch | null {
-    if (!this.test(cm.query, FIELD_BOTH)) return null;
+    // requires first: it is usually shared by many measures, so it is tested once per item and,
+    // when it fails, spares each measure its own query.
     if (cm.requires && !this.test(cm.requires, FIELD_BOTH)) return null;
+    if (!this.test(cm.query, FIELD_BOTH)) return null;
     if (cm.excludes && this.test(cm.excludes, FIELD_BOTH)) return null;
     let hits = this.evaluate(cm.query, FIELD_BOTH) ?? EMPTY_HITS;
     if (cm.requires) hits = hits.concat(this.evaluate(cm.requires, FIELD_BOTH) ?? EMPTY_HITS);
@@ -609,8 +688,7 @@ export class CompiledClassifier implements Classifier {
           const source = p < this.split ? this.title : this.summary;
           const prevEnd = this.ends[p - 1] as number;
           const prevStart = this.starts[p - 1] as number;
-          const gapText = source.slice(prevEnd, this.starts[p] as number);
-          if (prevEnd - prevStart > 1 && /[.!?;]\s/u.test(gapText)) id++;
+          if (prevEnd - prevStart > 1 && hasSentenceEnd(source, prevEnd, this.starts[p] as number)) id++;
         }
         ids[p] = id;
       }
@@ -621,11 +699,27 @@ export class CompiledClassifier implements Classifier {
 
   /** Sorts [start, end] pairs and merges overlapping ones. */
   private mergeSpans(hits: Hits): number[] {
-    const pairs: Array<[number, number]> = [];
-    for (let i = 0; i + 1 < hits.length; i += 2) pairs.push([hits[i] as number, hits[i + 1] as number]);
-    pairs.sort((x, y) => x[0] - y[0] || x[1] - y[1]);
+    // Insertion sort of the (start, end) pairs in place: lists are short, no tuple per pair.
+    const flat = hits.length % 2 === 0 ? hits.slice() : hits.slice(0, -1);
+    for (let i = 2; i < flat.length; i += 2) {
+      const s = flat[i] as number;
+      const e = flat[i + 1] as number;
+      let j = i - 2;
+      while (
+        j >= 0 &&
+        ((flat[j] as number) > s || ((flat[j] as number) === s && (flat[j + 1] as number) > e))
+      ) {
+        flat[j + 2] = flat[j] as number;
+        flat[j + 3] = flat[j + 1] as number;
+        j -= 2;
+      }
+      flat[j + 2] = s;
+      flat[j + 3] = e;
+    }
     const out: number[] = [];
-    for (const [s, e] of pairs) {
+    for (let i = 0; i < flat.length; i += 2) {
+      const s = flat[i] as number;
+      const e = flat[i + 1] as number;
       const last = out.length - 1;
       if (last > 0 && s < (out[last] as number)) {
         out[last] = Math.max(out[last] as number, e);

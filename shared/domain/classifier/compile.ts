@@ -7,7 +7,8 @@
  *   - the boolean trees are hash-consed into one DAG: a sub-expression repeated across measures
  *     (the Russia terms, the development words, the shared excludes) is one node, evaluated once
  *     per item whatever the number of measures that use it;
- *   - each atom lists the measures whose query mentions it, so only those are evaluated.
+ *   - each atom lists the measures whose query cannot hold without it (or another atom of the same
+ *     necessary set), so an item evaluates only measures one of whose rare terms it contains.
  */
 import type { Measure, Stage } from '../types.js';
 import type { QueryClause } from './errors.js';
@@ -59,8 +60,16 @@ export interface Trie {
   tabChild: Int32Array;
   /** Table size − 1 (a power of two minus one). */
   tabMask: number;
-  /** Dense ASCII transitions: `ascii[node * 36 + ASCII_SYMBOL[c]]`, -1 when absent. */
-  ascii: Int32Array;
+  /**
+   * ASCII transitions, compact so the hot table stays in cache even with thousands of terms: a
+   * node with two or more ASCII children has a dense row (`dense[row[node] * 36 + symbol]`, -1 when
+   * absent); any other node (most of them: word tails are chains) has at most one, `oneSym[node]`
+   * (-1: none) leading to `oneChild[node]`.
+   */
+  row: Int32Array;
+  dense: Int32Array;
+  oneSym: Int8Array;
+  oneChild: Int32Array;
   pathAtoms: Array<readonly number[]>;
   endAtoms: Array<readonly number[]>;
   nodeCount: number;
@@ -89,7 +98,10 @@ export interface CompiledSet {
   anyCount: number;
   /** Atom → slots of the `any` nodes that list it. */
   anyPostings: number[][];
-  /** Atom → indices of measures whose query clause mentions it. */
+  /**
+   * Atom → indices of the measures it makes candidates: those whose query cannot hold without one
+   * atom of its necessary set (the rarest-looking one; every atom it mentions when there is none).
+   */
   atomMeasures: number[][];
   /** Measures whose query is true on an empty text (only NOTs): evaluated for every item. */
   alwaysEvaluate: number[];
@@ -104,7 +116,8 @@ export interface CompiledSet {
   modalMaxWords: number;
   /** Folded determiners that make a following adoption cue a noun. */
   nounMarkers: ReadonlySet<string>;
-  rulesVersion: string;
+  /** Stable hash of the engine version and the measures (computed on first read). */
+  readonly rulesVersion: string;
 }
 
 class AtomTable {
@@ -269,7 +282,7 @@ class DagBuilder {
    * its branches. For AND, NEAR and phrases the rarest-looking operand is necessary enough;
    * atoms that many clauses mention (and short words) are taken to be common in the text.
    */
-  addGates(roots: CompiledNode[]): void {
+  addGates(roots: CompiledNode[]): (node: CompiledNode) => number[] | null {
     const uses = new Map<number, number>();
     const seen = new Set<number>();
     const count = (node: CompiledNode): void => {
@@ -344,6 +357,7 @@ class DagBuilder {
       return result;
     };
     for (const r of roots) need(r);
+    return need;
   }
 }
 
@@ -464,7 +478,6 @@ class TrieBuilder {
   private tabCode = new Int32Array(1024);
   private tabChild = new Int32Array(1024);
   private edges = 0;
-  private ascii = new Int32Array(36 * 64).fill(-1);
 
   private find(node: number, code: number): number {
     const mask = this.tabNode.length - 1;
@@ -511,14 +524,6 @@ class TrieBuilder {
         if ((this.edges + 1) * 2 > this.tabNode.length) this.grow();
         this.put(node, c, next);
         this.edges++;
-        if (c < 128 && (ASCII_SYMBOL[c] as number) >= 0) {
-          if (this.ascii.length < this.count * 36) {
-            const bigger = new Int32Array(this.ascii.length * 2).fill(-1);
-            bigger.set(this.ascii);
-            this.ascii = bigger;
-          }
-          this.ascii[node * 36 + (ASCII_SYMBOL[c] as number)] = next;
-        }
       }
       node = next;
     }
@@ -549,15 +554,42 @@ class TrieBuilder {
       const words = this.wordAtoms[node];
       endAtoms[node] = words ? [...words, ...path] : path;
     }
-    // Exactly one row per node, so a lookup from any node stays in bounds.
-    const ascii = new Int32Array(n * 36).fill(-1);
-    ascii.set(this.ascii.subarray(0, Math.min(this.ascii.length, n * 36)));
+    const { tabNode, tabCode, tabChild } = this;
+    const kids = new Int32Array(n);
+    for (let h = 0; h < tabNode.length; h++) {
+      const node = tabNode[h] as number;
+      const code = tabCode[h] as number;
+      if (node !== -1 && code < 128 && (ASCII_SYMBOL[code] as number) >= 0)
+        kids[node] = (kids[node] as number) + 1;
+    }
+    const row = new Int32Array(n).fill(-1);
+    let rows = 0;
+    for (let node = 0; node < n; node++) if ((kids[node] as number) >= 2) row[node] = rows++;
+    const dense = new Int32Array(rows * 36).fill(-1);
+    const oneSym = new Int8Array(n).fill(-1);
+    const oneChild = new Int32Array(n).fill(-1);
+    for (let h = 0; h < tabNode.length; h++) {
+      const node = tabNode[h] as number;
+      const code = tabCode[h] as number;
+      if (node === -1 || code >= 128) continue;
+      const sym = ASCII_SYMBOL[code] as number;
+      if (sym < 0) continue;
+      const r = row[node] as number;
+      if (r >= 0) dense[r * 36 + sym] = tabChild[h] as number;
+      else {
+        oneSym[node] = sym;
+        oneChild[node] = tabChild[h] as number;
+      }
+    }
     return {
-      tabNode: this.tabNode,
-      tabCode: this.tabCode,
-      tabChild: this.tabChild,
-      tabMask: this.tabNode.length - 1,
-      ascii,
+      tabNode,
+      tabCode,
+      tabChild,
+      tabMask: tabNode.length - 1,
+      row,
+      dense,
+      oneSym,
+      oneChild,
       pathAtoms,
       endAtoms,
       nodeCount: n,
@@ -592,14 +624,6 @@ export function compileSet(measures: readonly Measure[]): CompiledSet {
     const query = compileClause(measure.id, 'query', measure.query);
     const requires = measure.requires ? compileClause(measure.id, 'requires', measure.requires) : null;
     const excludes = measure.excludes ? compileClause(measure.id, 'excludes', measure.excludes) : null;
-    if (trueOnEmpty(query)) {
-      alwaysEvaluate.push(index);
-    } else {
-      for (const a of atomsOf(query)) {
-        while (atomMeasures.length <= a) atomMeasures.push([]);
-        (atomMeasures[a] as number[]).push(index);
-      }
-    }
     return { measure, index, query, requires, excludes };
   });
   const stageCues = STAGES.map((stage) => ({
@@ -613,11 +637,21 @@ export function compileSet(measures: readonly Measure[]): CompiledSet {
   const modalMaxWords = Math.max(1, ...[...modalCues.keys()].map((k) => k.split(' ').length));
   const nounMarkers: ReadonlySet<string> = new Set(NOUN_MARKERS.split(' ').map(foldText));
   const { atoms } = dag;
-  dag.addGates([
+  const need = dag.addGates([
     ...compiled.flatMap((cm) => [cm.query, cm.requires, cm.excludes].filter((n) => n !== null)),
     ...stageCues.map((c) => c.node),
   ]);
   while (atomMeasures.length < atoms.count) atomMeasures.push([]);
+  for (const { query, index } of compiled) {
+    if (trueOnEmpty(query)) {
+      alwaysEvaluate.push(index);
+      continue;
+    }
+    // A measure is a candidate only when an atom its query cannot hold without occurs (the
+    // rarest-looking necessary set), not on any atom it mentions: with many measures, most
+    // mention some common word of every item.
+    for (const a of need(query) ?? atomsOf(query)) (atomMeasures[a] as number[]).push(index);
+  }
   // Long OR-lists get a membership table, so testing them costs the item's atoms, not the list's.
   const seen = new Set<number>();
   const visit = (node: CompiledNode): void => {
@@ -641,10 +675,11 @@ export function compileSet(measures: readonly Measure[]): CompiledSet {
   for (const [p, a] of atoms.prefixAtoms) trie.addPrefix(p, a);
   for (const [w, a] of atoms.exactAtoms) trie.addWord(w, a);
   for (const [s, a] of atoms.stemAtoms) for (const w of inflections(s)) trie.addWord(w, a);
-  const fingerprint = JSON.stringify([
-    ENGINE_VERSION,
-    measures.map((m) => [m.id, m.severity, m.query, m.requires, m.excludes]),
-  ]);
+  // Hashed on first read: `radar classify` never reads it, and hashing costs a cold start ~8 ms.
+  let rulesVersion: string | null = null;
+  // The fields it covers, copied now: a caller mutating its Measure objects later cannot change it.
+  const fingerprint = measures.map((m) => [m.id, m.severity, m.query, m.requires, m.excludes]);
+  const fingerprintOf = () => JSON.stringify([ENGINE_VERSION, fingerprint]);
   return {
     measures: compiled,
     trie: trie.build(),
@@ -661,6 +696,9 @@ export function compileSet(measures: readonly Measure[]): CompiledSet {
     modalCues,
     modalMaxWords,
     nounMarkers,
-    rulesVersion: stableHash(fingerprint),
+    get rulesVersion(): string {
+      rulesVersion ??= stableHash(fingerprintOf());
+      return rulesVersion;
+    },
   };
 }

@@ -57,6 +57,9 @@ function endsWord(ch: string): boolean {
   return ch === '(' || ch === ')' || ch === '"' || ch === '“' || ch === '”' || isSpace(ch);
 }
 const MIN_PREFIX = 2;
+/** A word the tokenizer would return unchanged as one token. */
+const SIMPLE_WORD = /^[a-z0-9]+$/;
+const NO_SPACE = /^\S+$/u;
 
 class Parser {
   private readonly lexemes: Lexeme[] = [];
@@ -263,14 +266,19 @@ class Parser {
   private words(value: string, pos: number, exact: boolean): QueryWord[] {
     const out: QueryWord[] = [];
     // Split on whitespace first so a `*` stays attached to the word it ends.
-    for (const m of value.matchAll(/\S+/gu)) {
-      const part = m[0];
-      const partPos = pos + (m.index ?? 0);
+    // A term is usually one word: no regex scan then.
+    const parts: Array<[string, number]> = NO_SPACE.test(value)
+      ? [[value, 0]]
+      : Array.from(value.matchAll(/\S+/gu), (m) => [m[0], m.index ?? 0]);
+    for (const [part, offset] of parts) {
+      const partPos = pos + offset;
       const star = part.indexOf('*');
       if (star >= 0 && star !== part.length - 1) {
         this.fail(partPos + star, 'a "*" only at the end of a word', JSON.stringify(part));
       }
-      const tokens = tokenize(star >= 0 ? part.slice(0, -1) : part);
+      const body = star >= 0 ? part.slice(0, -1) : part;
+      // Folded ASCII words (most query terms) tokenise to themselves: skip the tokenizer at startup.
+      const tokens = SIMPLE_WORD.test(body) ? [{ text: body }] : tokenize(body);
       if (tokens.length === 0) {
         if (star >= 0) this.fail(partPos, 'letters or digits before "*"', JSON.stringify(part));
         continue;

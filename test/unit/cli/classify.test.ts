@@ -3,8 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, Readable, Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import classify from '../../../cli/commands/classify.js';
+import classify, {
+  classifyLine,
+  classifyLineJson,
+  classifyStream,
+  loadClassifier,
+} from '../../../cli/commands/classify.js';
 import explain from '../../../cli/commands/explain.js';
 import measures from '../../../cli/commands/measures.js';
 import type { CliIo } from '../../../cli/io.js';
@@ -181,5 +187,96 @@ describe('seed article', () => {
       ids.filter((id) => ['secondary', 'frozen-assets', 'ru-banks', 'ru-energy', 'tariffs'].includes(id))
         .length,
     ).toBeGreaterThanOrEqual(3);
+  });
+});
+
+describe('classifyLineJson (the hand-written output serialiser)', () => {
+  it('writes exactly JSON.stringify(classifyLine(...)) for any line (property)', async () => {
+    const classifier = await loadClassifier(undefined, root);
+    const text = fc.oneof(
+      fc.string({ unit: 'binary', maxLength: 40 }),
+      fc.constantFrom(
+        'EU adopts "12th" package of sanctions against Russia\u2028 \\ <b>',
+        'Unia nałożyła sankcje na rosyjską ropę \ud83d\ude00 \ud800',
+        'США ввели санкции против Роснефти\u0000\u001f\u007f',
+      ),
+      fc
+        .array(
+          fc.constantFrom(
+            'sanctions',
+            'Russia',
+            'oil',
+            'EU',
+            'adopts',
+            '"',
+            '\\',
+            '\n',
+            '\u2029',
+            '\ud83d',
+            'é',
+          ),
+          {
+            maxLength: 12,
+          },
+        )
+        .map((w) => w.join(' ')),
+    );
+    const item = fc.record(
+      {
+        id: fc.oneof(
+          fc.string({ unit: 'binary', maxLength: 8 }),
+          fc.integer(),
+          fc.double(),
+          fc.constant(null),
+          fc.boolean(),
+        ),
+        title: fc.oneof(text, fc.constant(null), fc.integer()),
+        summary: fc.oneof(text, fc.constant(null)),
+      },
+      { requiredKeys: [] },
+    );
+    const line = fc.oneof(
+      { arbitrary: item.map((o) => JSON.stringify(o)), weight: 8 },
+      { arbitrary: fc.constantFrom('{not json', '[1]', '"x"', 'null', '7', '{"title":{"a":1}}'), weight: 1 },
+    );
+    let matched = 0;
+    fc.assert(
+      fc.property(line, (l) => {
+        const expected = JSON.stringify(classifyLine(classifier, l, 3));
+        expect(classifyLineJson(classifier, l, 3)).toBe(expected);
+        if (expected.includes('"evidence"')) matched++;
+      }),
+      { numRuns: 1500, seed: 11 },
+    );
+    expect(matched).toBeGreaterThan(20);
+  });
+});
+
+describe('classifyStream output blocks', () => {
+  it('writes every line whole and in order across block boundaries, huge lines included', async () => {
+    const classifier = await loadClassifier(undefined, root);
+    // Ids of varied length (multi-byte and lone surrogates too) land lines on and across the block
+    // edges; one id alone is larger than a block.
+    const ids: string[] = [];
+    for (let i = 0; i < 1500; i++) ids.push(`${i}-${'é€x\ud800'.repeat((i * 7919) % 1200)}`);
+    ids.splice(700, 0, 'ü'.repeat(300_000));
+    const lines = ids.map((id, i) =>
+      JSON.stringify({
+        id,
+        title: i % 3 === 0 ? 'EU adopts sanctions on Russian oil' : 'Weather',
+        summary: null,
+      }),
+    );
+    const out = capture();
+    const n = await classifyStream(classifier, {
+      stdin: Readable.from([Buffer.from(`${lines.join('\n')}\n`)]),
+      stdout: out.stream,
+      stderr: capture().stream,
+      cwd: root,
+      env: {},
+    });
+    expect(n).toBe(lines.length);
+    const expected = lines.map((l, i) => `${JSON.stringify(classifyLine(classifier, l, i + 1))}\n`).join('');
+    expect(out.text() === Buffer.from(expected, 'utf8').toString('utf8')).toBe(true);
   });
 });

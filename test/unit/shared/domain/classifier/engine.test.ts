@@ -195,3 +195,81 @@ describe('stage', () => {
     ).toBe('negotiated');
   });
 });
+
+describe('candidate measures (only those whose necessary atoms occur are evaluated)', () => {
+  // Random measures over the test vocabulary: ORs, ANDs, NOTs, NEAR, phrases, prefixes, field scopes.
+  const vocab = [
+    'oil',
+    'gas',
+    'sanction',
+    'russia*',
+    'talks',
+    '"crude oil"',
+    'bank*',
+    'zzz',
+    'adopt*',
+    'ropa',
+  ];
+  const leaf = fc.constantFrom(...vocab);
+  const clause: fc.Arbitrary<string> = fc.letrec<{ q: string }>((tie) => ({
+    q: fc.oneof(
+      { depthSize: 'small', withCrossShrink: true },
+      leaf,
+      fc.tuple(tie('q'), tie('q')).map(([a, b]) => `(${a} OR ${b})`),
+      fc.tuple(tie('q'), tie('q')).map(([a, b]) => `(${a} AND ${b})`),
+      fc.tuple(tie('q'), tie('q')).map(([a, b]) => `(${a} NOT ${b})`),
+      fc.tuple(leaf, leaf, fc.integer({ min: 1, max: 4 })).map(([a, b, n]) => `(${a} NEAR/${n} ${b})`),
+      tie('q').map((a) => `title:(${a})`),
+      tie('q').map((a) => `NOT ${a}`),
+    ),
+  })).q;
+  const measureSet = fc.array(
+    fc.record({ q: clause, r: fc.option(clause, { nil: null }), x: fc.option(clause, { nil: null }) }),
+    { minLength: 1, maxLength: 6 },
+  );
+
+  it('matches exactly the measures a full evaluation of every measure matches (property)', () => {
+    fc.assert(
+      fc.property(measureSet, textArb, fc.option(textArb, { nil: null }), (defs, title, summary) => {
+        const set = defs.map((d, i) => measure(`m${i}`, d.q, { requires: d.r, excludes: d.x }));
+        const c = compileMatcher(set);
+        const text = { title, summary };
+        const matched = c.classify(text);
+        // explain() evaluates every clause of every measure, whatever the item's atoms.
+        const full = c.explain(text).filter((e) => e.matched);
+        expect(matched.map((m) => m.measureId)).toEqual(full.map((e) => e.measureId));
+        expect(matched.map((m) => [m.score, m.stage])).toEqual(full.map((e) => [e.score, e.stage]));
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it('does not evaluate a measure whose rare necessary term is absent', () => {
+    const set = compileSet([measure('rare', '(oil OR gas) AND zzz'), measure('any', 'oil OR gas')]);
+    // zzz is the cheaper necessary atom (mentioned once; oil/gas twice): only it triggers "rare".
+    const zzz = set.stemAtoms.get('zzz') as number;
+    const oil = set.stemAtoms.get('oil') as number;
+    expect(set.atomMeasures[zzz]).toEqual([0]);
+    expect(set.atomMeasures[oil]).toEqual([1]);
+  });
+});
+
+describe('evidence and sentences', () => {
+  const c = compileMatcher([measure('m', '(oil NEAR/3 sanction*) OR (sanction* NEAR/2 russia*) OR gas')]);
+  it('merges overlapping spans and orders them by position', () => {
+    const [m] = c.classify({ title: 'Russia sanctions on oil and gas', summary: null });
+    expect(m?.evidence.map((e) => e.text)).toEqual(['Russia', 'sanctions', 'oil', 'gas']);
+  });
+  it('ends a sentence at . ! ? ; followed by any white space, so the evidence’s own cue wins', () => {
+    const c2 = compileMatcher([measure('m', 'sanction*', { requires: 'russia*' })]);
+    const stage = (sep: string) =>
+      c2.classify({
+        title: 'x',
+        summary: `Ministers adopted rules${sep}Sanctions on Russia were the subject of lengthy talks`,
+      })[0]?.stage;
+    // Split: "talks" is in the evidence's sentence. Not split: the nearer "adopted" wins.
+    for (const sep of ['. ', '.\u00a0', ';\u3000', '!\t', '?\n', '.\u2028', '.\ufeff'])
+      expect(stage(sep)).toBe('negotiated');
+    for (const sep of ['.', ', ', '.\u200b', ' - ']) expect(stage(sep)).toBe('adopted');
+  });
+});

@@ -1,5 +1,7 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { MeasureQueryError } from '../../../../../shared/domain/classifier/errors.js';
+import { tokenize } from '../../../../../shared/domain/classifier/normalise.js';
 import { parseQuery } from '../../../../../shared/domain/classifier/query-parser.js';
 
 function error(query: string): MeasureQueryError {
@@ -77,5 +79,25 @@ describe('parseQuery', () => {
     const e = error(query);
     expect(e.position).toBe(position);
     expect(e.expected).toBe(expected);
+  });
+});
+
+describe('term words', () => {
+  it('fold every term like item text (the lower-case ASCII shortcut included) (property)', () => {
+    const piece = fc.oneof(
+      fc.stringMatching(/^[a-z0-9]{1,8}$/),
+      fc.constantFrom('Sanctions', 'ŁÓDŹ', 'ＳＡＮ', 'санкц', 'g-7', 'u.s', 'café', 'ß'),
+    );
+    fc.assert(
+      fc.property(piece, fc.boolean(), (w, wantStar) => {
+        // A prefix needs two letters before its "*".
+        const star = wantStar && (tokenize(w).at(-1)?.text.length ?? 0) >= 2;
+        const node = parseQuery(star ? `${w}*` : w, 'm', 'query');
+        const words = node.kind === 'term' ? [node.word] : node.kind === 'phrase' ? node.words : [];
+        expect(words.map((x) => x.text)).toEqual(tokenize(w).map((t) => t.text));
+        expect(words.map((x) => x.prefix)).toEqual(words.map((_, i) => star && i === words.length - 1));
+      }),
+      { numRuns: 500 },
+    );
   });
 });
