@@ -26,10 +26,9 @@ export function buildAlert(input: {
   const measureIds = matches.map((m) => m.measureId);
   const evidence: Array<Evidence & { measureId: string }> = [];
   for (const m of matches) {
-    // The longest spans say most about why the measure matched; keep a few per measure.
-    const spans = [...m.evidence]
-      .sort((a, b) => b.end - b.start - (a.end - a.start))
-      .slice(0, MAX_EVIDENCE_PER_MEASURE);
+    // The classifier lists the spans that satisfied the measure's own query first (then its `requires`
+    // context), so the first few say why it matched.
+    const spans = m.evidence.slice(0, MAX_EVIDENCE_PER_MEASURE);
     for (const e of spans) {
       if (!evidence.some((x) => x.field === e.field && x.start === e.start && x.end === e.end)) {
         evidence.push({ ...e, measureId: m.measureId });
@@ -55,17 +54,15 @@ export function buildAlert(input: {
   };
 }
 
-/** Quoted evidence for short renderings: the longest span of each measure first, de-duplicated by text. */
+/** Quoted evidence for short renderings: each measure's first span before any measure's second, de-duplicated. */
 export function evidenceQuotes(alert: Alert, max = 3): string[] {
   const byMeasure = new Map<string, string[]>();
   for (const e of alert.evidence) {
     const t = e.text.replace(/\s+/g, ' ').trim();
     if (t) byMeasure.set(e.measureId, [...(byMeasure.get(e.measureId) ?? []), t]);
   }
-  for (const spans of byMeasure.values()) spans.sort((a, b) => b.length - a.length);
   const seen = new Set<string>();
   const out: string[] = [];
-  // Round-robin over measures so each matched measure gets its most telling quote before any gets two.
   for (let round = 0; out.length < max; round++) {
     let any = false;
     for (const spans of byMeasure.values()) {

@@ -45,8 +45,8 @@ const matches: MeasureMatch[] = [
     score: 0.9,
     stage: null,
     evidence: [
-      span('sanctions', 30),
       span('US sanctions Sberbank', 27),
+      span('sanctions', 30),
       span('Sberbank', 40),
       span('US', 27),
     ],
@@ -67,7 +67,7 @@ describe('buildAlert', () => {
     });
   });
 
-  it('keeps the longest spans of each measure, at most three per measure', () => {
+  it('keeps the first spans of each measure (query spans come first), at most three per measure', () => {
     expect(alert.evidence.filter((e) => e.measureId === 'ru-banks').map((e) => e.text)).toEqual([
       'US sanctions Sberbank',
       'sanctions',
@@ -76,7 +76,7 @@ describe('buildAlert', () => {
     expect(alert.evidence.filter((e) => e.measureId === 'frozen-assets')).toHaveLength(1);
   });
 
-  it("quotes each measure's best span before a second span of any measure", () => {
+  it("quotes each measure's first span before a second span of any measure", () => {
     expect(evidenceQuotes(alert, 3)).toEqual(['"US sanctions Sberbank"', '"frozen assets"', '"sanctions"']);
   });
 
