@@ -45,9 +45,9 @@ const matches: MeasureMatch[] = [
     score: 0.9,
     stage: null,
     evidence: [
-      span('US sanctions Sberbank', 27),
-      span('sanctions', 30),
       span('Sberbank', 40),
+      span('sanctions', 30),
+      span('US Treasury Department', 0),
       span('US', 27),
     ],
   },
@@ -69,20 +69,20 @@ describe('buildAlert', () => {
 
   it('keeps the first spans of each measure (query spans come first), at most three per measure', () => {
     expect(alert.evidence.filter((e) => e.measureId === 'ru-banks').map((e) => e.text)).toEqual([
-      'US sanctions Sberbank',
-      'sanctions',
       'Sberbank',
+      'sanctions',
+      'US Treasury Department',
     ]);
     expect(alert.evidence.filter((e) => e.measureId === 'frozen-assets')).toHaveLength(1);
   });
 
   it("quotes each measure's first span before a second span of any measure", () => {
-    expect(evidenceQuotes(alert, 3)).toEqual(['"US sanctions Sberbank"', '"frozen assets"', '"sanctions"']);
+    expect(evidenceQuotes(alert, 3)).toEqual(['"Sberbank"', '"frozen assets"', '"sanctions"']);
   });
 
   it('renders one console line with severity, measures, stage, title, quotes and link', () => {
     expect(formatAlertLine(alert)).toBe(
-      'ALERT [critical] ru-banks,frozen-assets (proposed): EU weighs frozen assets loan as US sanctions Sberbank — matched "US sanctions Sberbank", "frozen assets", "sanctions" <https://x.example/1>',
+      'ALERT [critical] ru-banks,frozen-assets (proposed): EU weighs frozen assets loan as US sanctions Sberbank — matched "Sberbank", "frozen assets", "sanctions" <https://x.example/1>',
     );
   });
 });
