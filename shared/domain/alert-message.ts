@@ -9,7 +9,7 @@ export const SMS_MAX_CHARS = 140;
 /** SNS subjects must be ASCII, single-line and under 100 characters. */
 export const SUBJECT_MAX_CHARS = 99;
 const SUMMARY_MAX_CHARS = 1200;
-const MAX_QUOTES = 6;
+const QUOTES_PER_MEASURE = 3;
 
 /** Value of the `stage` message attribute when the text states no stage (SNS rejects empty values). */
 export const NO_STAGE = 'none';
@@ -126,16 +126,23 @@ function measureDisplay(id: string, context: AlertMessageContext): string {
 export function renderEmail(alert: Alert, context: AlertMessageContext): string {
   const title = plainText(alert.title) || '(untitled)';
   const source = context.feedName ? `${plainText(context.feedName)} (${alert.feedId})` : alert.feedId;
-  const quotes: string[] = [];
-  const seen = new Set<string>();
+  // One line per measure, its first spans first (the classifier lists the query's own spans first).
+  const byMeasure = new Map<string, string[]>();
   for (const e of alert.evidence) {
     const text = plainText(e.text);
-    const key = `${e.measureId}\u0000${text.toLowerCase()}`;
-    if (!text || seen.has(key)) continue;
-    seen.add(key);
-    quotes.push(`  - "${text}" (${e.measureId}, in the ${e.field})`);
-    if (quotes.length >= MAX_QUOTES) break;
+    const spans = byMeasure.get(e.measureId) ?? [];
+    if (
+      !text ||
+      spans.length >= QUOTES_PER_MEASURE ||
+      spans.some((q) => q.toLowerCase() === text.toLowerCase())
+    ) {
+      continue;
+    }
+    byMeasure.set(e.measureId, [...spans, text]);
   }
+  const quotes = [...byMeasure].map(
+    ([id, spans]) => `  - ${measureDisplay(id, context)}: ${spans.map((t) => `"${t}"`).join(', ')}`,
+  );
   const summary = plainText(alert.summary);
   const lines = [
     title,

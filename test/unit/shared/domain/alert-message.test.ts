@@ -46,7 +46,7 @@ describe('renderAlertMessage', () => {
     expect(bodies.email).toContain(
       'EU sanctions packages [eu-package]; Sanctions on Russian energy [ru-energy]',
     );
-    expect(bodies.email).toContain('"bans imports of Russian LNG" (ru-energy, in the summary)');
+    expect(bodies.email).toMatch(/^ {2}- .*\[ru-energy\]: "bans imports of Russian LNG"/m);
     expect(bodies.email).toContain('Stage:      adopted');
     expect(bodies.email).toContain('Link: https://example.org/news/eu-19th-package');
   });
