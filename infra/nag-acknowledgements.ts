@@ -46,6 +46,14 @@ export function acknowledgeNagFindings(scope: NagScope): Acknowledgment[] {
       '(`<arn>:*`); the wildcard is limited to qualifiers of that one function.',
   );
 
+  const publisher = scope.alerting.publisher.fn.node.defaultChild as CfnResource;
+  ack(
+    Stack.of(scope.alerting),
+    `AwsSolutions-IAM5[Resource::<${logicalId(publisher)}.Arn>:*]`,
+    "The sweep schedule's LambdaInvoke target grants lambda:InvokeFunction on the publisher and its versions " +
+      '(`<arn>:*`); the wildcard is limited to qualifiers of that one function.',
+  );
+
   ack(
     scope.alerting.publisher.role,
     'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',

@@ -1,4 +1,8 @@
-/** publish-alerts: table stream (filtered to new alert records) → one delivery per alert → mark published. */
+/**
+ * publish-alerts: table stream (filtered to new alert records) → one delivery per alert → mark published.
+ * A scheduled sweep event re-drives alerts still pending after the stream gave up (SNS outage, stream DLQ):
+ * the same idempotent publisher, so a sweep never sends an alert twice.
+ */
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
@@ -8,6 +12,7 @@ import { z } from 'zod';
 import { alertFromRecord } from '../../shared/adapters/dynamodb/dynamodb-store.js';
 import { SEVERITIES } from '../../shared/domain/types.js';
 import type { AlertPublisher, AlertStore, Clock } from '../../shared/ports/index.js';
+import { publishPendingAlerts } from '../../shared/use-cases/publish-alerts.js';
 import type { EmfMetrics } from '../lib/observability.js';
 import { parseEvent } from '../lib/parse-event.js';
 
@@ -47,8 +52,26 @@ const insertRecordSchema = z.object({
 /** The publisher plus the hook the idempotency layer needs for in-progress expiry. */
 export type StreamPublisher = AlertPublisher & { registerLambdaContext?(context: Context): void };
 
+/** The Scheduler payload of a sweep run. */
+export const SWEEP_EVENT_SOURCE = 'sanctions-radar.sweep';
+const sweepEventSchema = z.object({ source: z.literal(SWEEP_EVENT_SOURCE) });
+
+/** Alerts younger than this are left to the stream, which normally delivers within seconds. */
+export const SWEEP_MIN_AGE_MS = 10 * 60_000;
+
+export interface SweepResult {
+  swept: number;
+  failed: number;
+}
+
+/** The stream path answers with batch item failures, the sweep path with counts. */
+export interface PublishAlertsHandler {
+  (event: DynamoDBStreamEvent, context: Context): Promise<DynamoDBBatchResponse>;
+  (event: { source: typeof SWEEP_EVENT_SOURCE }, context: Context): Promise<SweepResult>;
+}
+
 export interface PublishAlertsHandlerDeps {
-  alerts: Pick<AlertStore, 'getAlert' | 'markAlertPublished'>;
+  alerts: Pick<AlertStore, 'getAlert' | 'markAlertPublished' | 'listPendingAlerts'>;
   publisher: StreamPublisher;
   clock: Clock;
   logger: Logger;
@@ -56,9 +79,7 @@ export interface PublishAlertsHandlerDeps {
 }
 
 /** Builds the Lambda handler; records run in order so a failure checkpoints the stream correctly. */
-export function createPublishAlertsHandler(
-  deps: PublishAlertsHandlerDeps,
-): (event: DynamoDBStreamEvent, context: Context) => Promise<DynamoDBBatchResponse> {
+export function createPublishAlertsHandler(deps: PublishAlertsHandlerDeps): PublishAlertsHandler {
   const processor = new BatchProcessor(EventType.DynamoDBStreams);
 
   const publishOne = async (record: DynamoDBRecord): Promise<'published' | 'already-published'> => {
@@ -81,10 +102,33 @@ export function createPublishAlertsHandler(
     return 'published';
   };
 
-  return async (event, context) => {
+  const sweep = async (): Promise<SweepResult> => {
+    const createdBefore = new Date(deps.clock.now().getTime() - SWEEP_MIN_AGE_MS).toISOString();
+    const result = await publishPendingAlerts(
+      { alerts: deps.alerts, publisher: deps.publisher, clock: deps.clock },
+      { createdBefore },
+    );
+    for (const a of result.published) deps.logger.info('stale pending alert published', { alertId: a.id });
+    if (result.failed.length > 0) {
+      // Fail the invocation so the function-errors alarm fires; the alerts stay pending for the next sweep.
+      throw new Error(
+        `sweep: ${result.failed.length} pending alert(s) not published, first ${result.failed[0]?.alertId}: ${result.failed[0]?.error.message}`,
+      );
+    }
+    return { swept: result.published.length, failed: 0 };
+  };
+
+  const handler = async (
+    event: DynamoDBStreamEvent | { source?: unknown },
+    context: Context,
+  ): Promise<DynamoDBBatchResponse | SweepResult> => {
     deps.logger.addContext(context);
     deps.publisher.registerLambdaContext?.(context);
     try {
+      if (!('Records' in event)) {
+        parseEvent(sweepEventSchema, event, 'sweep event');
+        return await sweep();
+      }
       return await processPartialResponse(event, publishOne, processor, {
         context,
         processInParallel: false,
@@ -94,4 +138,5 @@ export function createPublishAlertsHandler(
       deps.metrics.flush();
     }
   };
+  return handler as PublishAlertsHandler;
 }

@@ -7,13 +7,19 @@ import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { Schedule, ScheduleExpression, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
+import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import { SubscriptionFilter, Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription, SmsSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { SWEEP_EVENT_SOURCE } from '../../functions/publish-alerts/create-handler.js';
 import { ENTITY, RECORD_ATTRIBUTES } from '../../shared/adapters/dynamodb/table-schema.js';
 import { filterPolicyValues, type SubscriberConfig } from '../deploy-config.js';
 import { RadarFunction, type RadarFunctionProps, TABLE_ACCESS } from './radar-function.js';
+
+/** How often the publisher re-drives alerts left pending (e.g. after an SNS outage emptied into the DLQ). */
+export const SWEEP_RATE_MINUTES = 15;
 
 /** Attempts per stream batch before its records go to the DLQ (bisection splits a failing batch first). */
 export const STREAM_RETRY_ATTEMPTS = 5;
@@ -41,6 +47,7 @@ export class Alerting extends Construct {
   readonly topic: Topic;
   readonly publisher: RadarFunction;
   readonly streamDlq: Queue;
+  readonly sweepSchedule: Schedule;
 
   constructor(scope: Construct, id: string, props: AlertingProps) {
     super(scope, id);
@@ -93,5 +100,14 @@ export class Alerting extends Construct {
         filters: [FilterCriteria.filter(NEW_ALERT_FILTER)],
       }),
     );
+    this.sweepSchedule = new Schedule(this, 'SweepSchedule', {
+      description: `Sanctions Radar: publish alerts still pending after the stream gave up (every ${SWEEP_RATE_MINUTES} min)`,
+      schedule: ScheduleExpression.rate(Duration.minutes(SWEEP_RATE_MINUTES)),
+      target: new LambdaInvoke(this.publisher.fn, {
+        input: ScheduleTargetInput.fromObject({ source: SWEEP_EVENT_SOURCE }),
+        retryAttempts: 0,
+        maxEventAge: Duration.minutes(SWEEP_RATE_MINUTES),
+      }),
+    });
   }
 }

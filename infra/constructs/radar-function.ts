@@ -48,11 +48,20 @@ export const TABLE_ACCESS = {
     baseTable: true,
     indexes: [],
   },
-  /** publish-alerts: alert status and the idempotency records (get, conditional put, update, delete). */
+  /**
+   * publish-alerts: alert status and the idempotency records (get, conditional put, update, delete), and
+   * the sweep's Query of pending alerts on gsi1.
+   */
   publish: {
-    actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+    actions: [
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
+      'dynamodb:DeleteItem',
+      'dynamodb:Query',
+    ],
     baseTable: true,
-    indexes: [],
+    indexes: [GSI1],
   },
 } as const satisfies Record<string, TableAccess>;
 

@@ -8,7 +8,7 @@ import type { Alert } from '../domain/types.js';
 import type { AlertPublisher, AlertStore, Clock } from '../ports/index.js';
 
 export interface PublishDeps {
-  alerts: AlertStore;
+  alerts: Pick<AlertStore, 'listPendingAlerts' | 'markAlertPublished'>;
   publisher: AlertPublisher;
   clock: Clock;
 }
@@ -21,13 +21,20 @@ export interface PublishResult {
 /** Publishes pending alerts oldest first; a failing alert stays pending and the others go on. */
 export async function publishPendingAlerts(
   deps: PublishDeps,
-  options: { batchSize?: number } = {},
+  options: {
+    batchSize?: number;
+    /** Only alerts created before this ISO time (the sweeper leaves fresh ones to the stream). */
+    createdBefore?: string;
+  } = {},
 ): Promise<PublishResult> {
   const result: PublishResult = { published: [], failed: [] };
   const batchSize = options.batchSize ?? 100;
   const attempted = new Set<string>();
   for (;;) {
-    const pending = (await deps.alerts.listPendingAlerts(batchSize)).filter((a) => !attempted.has(a.id));
+    const before = options.createdBefore;
+    const pending = (await deps.alerts.listPendingAlerts(batchSize)).filter(
+      (a) => !attempted.has(a.id) && (before === undefined || a.createdAt < before),
+    );
     if (pending.length === 0) return result;
     for (const alert of pending) {
       attempted.add(alert.id);

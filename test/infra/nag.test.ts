@@ -33,6 +33,7 @@ describe('cdk-nag AwsSolutions', () => {
         'AwsSolutions-L1',
         'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
         expect.stringMatching(/^AwsSolutions-IAM5\[Resource::<IngestionDispatchPollsFunction\w+\.Arn>:\*\]$/),
+        expect.stringMatching(/^AwsSolutions-IAM5\[Resource::<AlertingPublishAlertsFunction\w+\.Arn>:\*\]$/),
         'AwsSolutions-SQS3',
       ]),
     );

@@ -1,6 +1,7 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { schedulerEventSchema } from '../../functions/dispatch-polls/create-handler.js';
+import { SWEEP_EVENT_SOURCE } from '../../functions/publish-alerts/create-handler.js';
 import { POLL_MAX_RECEIVES } from '../../infra/constructs/ingestion.js';
 import { TABLE_SCHEMA } from '../../shared/adapters/dynamodb/table-schema.js';
 import { ENV } from '../../shared/config/env.js';
@@ -94,14 +95,25 @@ describe('storage', () => {
   });
 });
 
+interface ScheduleProps {
+  ScheduleExpression: string;
+  Target: { Arn: { 'Fn::GetAtt': [string] }; Input: string };
+}
+
+/** The one schedule whose target is the given function. */
+function scheduleTargeting(t: typeof template, fn: string): ScheduleProps {
+  const all = Object.values(t.findResources('AWS::Scheduler::Schedule')).map(
+    (r) => r.Properties as ScheduleProps,
+  );
+  const hits = all.filter((p) => p.Target.Arn['Fn::GetAtt'][0] === functionId(fn));
+  expect(hits).toHaveLength(1);
+  return hits[0] as ScheduleProps;
+}
+
 describe('ingestion', () => {
   it('runs the dispatcher every 5 minutes with a payload its handler schema accepts', () => {
-    const schedule = ofType('AWS::Scheduler::Schedule')[0]?.[1].Properties as {
-      ScheduleExpression: string;
-      Target: { Arn: { 'Fn::GetAtt': [string] }; Input: string };
-    };
+    const schedule = scheduleTargeting(template, 'DispatchPolls');
     expect(schedule.ScheduleExpression).toBe('rate(5 minutes)');
-    expect(schedule.Target.Arn['Fn::GetAtt'][0]).toBe(functionId('DispatchPolls'));
     // What Scheduler sends after substituting its context attributes.
     const sent = JSON.parse(
       schedule.Target.Input.replace('<aws.scheduler.scheduled-time>', '2026-11-29T10:00:00Z').replace(
@@ -113,8 +125,14 @@ describe('ingestion', () => {
   });
 
   it('takes the schedule rate from context', () => {
-    const { template: t } = synthStack({ 'radar:scheduleRateMinutes': '15' });
-    t.hasResourceProperties('AWS::Scheduler::Schedule', { ScheduleExpression: 'rate(15 minutes)' });
+    const { template: t } = synthStack({ 'radar:scheduleRateMinutes': '20' });
+    expect(scheduleTargeting(t, 'DispatchPolls').ScheduleExpression).toBe('rate(20 minutes)');
+  });
+
+  it('sweeps alerts left pending every 15 minutes through the publisher, with a payload its schema accepts', () => {
+    const sweep = scheduleTargeting(template, 'PublishAlerts');
+    expect(sweep.ScheduleExpression).toBe('rate(15 minutes)');
+    expect(JSON.parse(sweep.Target.Input)).toEqual({ source: SWEEP_EVENT_SOURCE });
   });
 
   it('moves a poll request to the DLQ after 3 receives, with visibility ≥ 6 × the poll timeout', () => {

@@ -4,6 +4,7 @@
  */
 import { GetItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { SWEEP_EVENT_SOURCE, SWEEP_MIN_AGE_MS } from '../../../functions/publish-alerts/create-handler.js';
 import { KEYS } from '../../../shared/adapters/dynamodb/table-schema.js';
 import { IDEMPOTENCY_PARTITION } from '../../../shared/adapters/sns/idempotent-publisher.js';
 import type { Alert } from '../../../shared/domain/types.js';
@@ -119,8 +120,9 @@ describe('publish-alerts partial batch failures and crash recovery', () => {
 
   it('sends nothing twice when the function crashes between publishing and marking the alert', async () => {
     let failNextMark = true;
-    const flaky: Pick<AlertStore, 'getAlert' | 'markAlertPublished'> = {
+    const flaky: Pick<AlertStore, 'getAlert' | 'markAlertPublished' | 'listPendingAlerts'> = {
       getAlert: (id) => h.store.getAlert(id),
+      listPendingAlerts: (limit) => h.store.listPendingAlerts(limit),
       markAlertPublished: async (id, at) => {
         if (failNextMark) {
           failNextMark = false;
@@ -142,6 +144,33 @@ describe('publish-alerts partial batch failures and crash recovery', () => {
     expect(await publish(streamEvent([c] as never), ctx)).toEqual({ batchItemFailures: [] });
     expect(await titlesDelivered()).toEqual([]);
     expect((await h.store.getAlert('crash-c'))?.status).toBe('published');
+  });
+
+  it('sweeps alerts the stream gave up on: publishes each once, leaves fresh ones to the stream, never resends', async () => {
+    const { publish } = buildHandlers(h);
+    // Stored while SNS was down and the stream exhausted its retries: they are still pending.
+    const createdAt = h.clock.now().toISOString();
+    await storedAlertRecords([alert('sweep-old-1', { createdAt }), alert('sweep-old-2', { createdAt })]);
+    await titlesDelivered();
+    // Too fresh: the stream normally delivers within seconds, so the sweep leaves them alone.
+    expect(await publish({ source: SWEEP_EVENT_SOURCE }, ctx)).toEqual({ swept: 0, failed: 0 });
+    expect(await titlesDelivered()).toEqual([]);
+
+    h.clock.advance(SWEEP_MIN_AGE_MS + 1000);
+    const first = await publish({ source: SWEEP_EVENT_SOURCE }, ctx);
+    expect(first.swept).toBeGreaterThanOrEqual(2);
+    const delivered = await titlesDelivered();
+    expect(delivered).toEqual(expect.arrayContaining(['Story sweep-old-1', 'Story sweep-old-2']));
+    expect(new Set(delivered).size).toBe(delivered.length);
+    expect((await h.store.getAlert('sweep-old-1'))?.status).toBe('published');
+    // A second sweep (or a late stream retry) sends nothing.
+    expect(await publish({ source: SWEEP_EVENT_SOURCE }, ctx)).toEqual({ swept: 0, failed: 0 });
+    expect(await titlesDelivered()).toEqual([]);
+  });
+
+  it('rejects a malformed scheduled event naming it', async () => {
+    const { publish } = buildHandlers(h);
+    await expect(publish({ source: 'someone-else' } as never, ctx)).rejects.toThrow(/sweep event: source/);
   });
 
   it('keeps idempotency records in the single table under a static partition, expiring through the TTL attribute', async () => {

@@ -179,7 +179,10 @@ export async function startHarness(): Promise<Harness> {
 /** The four handlers wired to the harness the way their handler.ts modules wire them to AWS. */
 export function buildHandlers(
   h: Harness,
-  overrides: { alerts?: Pick<AlertStore, 'getAlert' | 'markAlertPublished'>; store?: RadarStore } = {},
+  overrides: {
+    alerts?: Pick<AlertStore, 'getAlert' | 'markAlertPublished' | 'listPendingAlerts'>;
+    store?: RadarStore;
+  } = {},
 ) {
   const metrics = new EmfMetrics('Test', 'sanctions-radar', (line) => h.metricLines.push(line));
   // Each function gets its own recording client, as each Lambda has its own role.

@@ -69,7 +69,7 @@ describe('radar classify', () => {
     expect(out[0]).toMatchObject({ measures: [{ id: 'eu-package', stage: 'adopted' }] });
     const first = ((out[0]?.measures ?? []) as Array<{ score: number; evidence: unknown[] }>)[0];
     expect(first?.score).toBeGreaterThan(0);
-    expect(first?.evidence).toContainEqual({ field: 'title', start: 10, end: 14, text: '12th' });
+    expect(first?.evidence).toContainEqual({ field: 'title', start: 10, end: 22, text: '12th package' });
     expect(out[1]?.error).toMatch(/^line 2: invalid JSON/);
     expect(out[2]?.error).toBe('line 3: expected a JSON object');
     expect(out[3]?.error).toBe('line 4: title must be a string or null');

@@ -256,9 +256,41 @@ describe('candidate measures (only those whose necessary atoms occur are evaluat
 
 describe('evidence and sentences', () => {
   const c = compileMatcher([measure('m', '(oil NEAR/3 sanction*) OR (sanction* NEAR/2 russia*) OR gas')]);
-  it('merges overlapping spans and orders them by position', () => {
+  it('merges overlapping and adjacent spans into phrases, in text order', () => {
     const [m] = c.classify({ title: 'Russia sanctions on oil and gas', summary: null });
-    expect(m?.evidence.map((e) => e.text)).toEqual(['Russia', 'sanctions', 'oil', 'gas']);
+    expect(m?.evidence.map((e) => e.text)).toEqual(['Russia sanctions', 'oil', 'gas']);
+    expect(m?.evidence[0]).toEqual({ field: 'title', start: 0, end: 16, text: 'Russia sanctions' });
+  });
+  it('quotes query phrases before requires phrases and joins them across clauses', () => {
+    const c2 = compileMatcher([measure('m', 'lng OR fleet', { requires: 'russia* OR targeting' })]);
+    const [m] = c2.classify({
+      title: 'Targeting Russia: curbs',
+      summary: 'The EU hits the shadow fleet, then Russian LNG imports.',
+    });
+    // "Russian LNG" is one phrase holding a query span, so it comes first with the other query one.
+    expect(m?.evidence.map((e) => [e.field, e.text])).toEqual([
+      ['summary', 'fleet'],
+      ['summary', 'Russian LNG'],
+      ['title', 'Targeting Russia'],
+    ]);
+    // The score counts the separate spans as before (title evidence, 4+ spans).
+    expect(m?.score).toBe(1);
+  });
+  it('does not join spans across a sentence end or the title/summary boundary', () => {
+    const c2 = compileMatcher([measure('m', 'sanction* OR russia*')]);
+    const [m] = c2.classify({ title: 'New sanctions', summary: 'Russia. Sanctions hit U.S. sanctions' });
+    expect(m?.evidence.map((e) => e.text)).toEqual(['sanctions', 'Russia', 'Sanctions', 'sanctions']);
+  });
+  it('caps evidence at 6 spans, query spans kept first; explain still lists every span', () => {
+    const c2 = compileMatcher([measure('m', 'embargo', { requires: 'russia*' })]);
+    const summary = `${'Russia and '.repeat(7)}an embargo.`;
+    const [m] = c2.classify({ title: 'x', summary });
+    expect(m?.evidence).toHaveLength(6);
+    expect(m?.evidence[0]?.text).toBe('embargo');
+    expect(m?.evidence.slice(1).map((e) => e.text)).toEqual(Array(5).fill('Russia'));
+    const [x] = c2.explain({ title: 'x', summary });
+    expect(x?.requires?.evidence).toHaveLength(7);
+    expect(x?.query.evidence.map((e) => e.text)).toEqual(['embargo']);
   });
   it('ends a sentence at . ! ? ; followed by any white space, so the evidence’s own cue wins', () => {
     const c2 = compileMatcher([measure('m', 'sanction*', { requires: 'russia*' })]);
