@@ -77,6 +77,7 @@ export interface MeasureMatch {
 /** A normalised item as stored: identity plus the text that was classified. */
 export interface StoredItem {
   itemKey: string;
+  /** Story key; empty while the item has matched no measure (stories are assigned lazily). */
   storyKey: string;
   feedId: string;
   guid: string | null;

@@ -310,8 +310,11 @@ async function ingestItem(
   const kind = before?.processedAt ? (before.contentHash === hash ? 'seen' : 'updated') : 'new';
   const previousMeasures = new Set(before?.processedAt ? before.measureIds : []);
   const matches = deps.classifier.classify({ title: parsed.title, summary: parsed.summary });
+  // Story identity only matters for alerts: an item that matches no measure gets none (saving the ~25
+  // band and story requests of assignStory); it is assigned one if an update ever makes it match.
   const storyKey =
-    before?.storyKey ?? (await assignStory(deps.store, { itemKey, feedId: feed.id, ...parsed }, now));
+    before?.storyKey ||
+    (matches.length > 0 ? await assignStory(deps.store, { itemKey, feedId: feed.id, ...parsed }, now) : '');
   const item: StoredItem = {
     itemKey,
     storyKey,

@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { compileMeasures } from '../../../../shared/domain/classifier/index.js';
-import type { FeedConfig, Measure } from '../../../../shared/domain/types.js';
+import { itemKeyFor } from '../../../../shared/domain/feed/index.js';
+import type { FeedConfig, Measure, ParsedItem } from '../../../../shared/domain/types.js';
 import { ingestFeed } from '../../../../shared/use-cases/ingest-feed.js';
 import { publishPendingAlerts } from '../../../../shared/use-cases/publish-alerts.js';
 import { runCycle } from '../../../../shared/use-cases/run-cycle.js';
@@ -38,6 +39,18 @@ const BANKS = {
   title: 'US sanctions Sberbank and VTB in new Russia package',
   link: 'https://a.example/1',
 };
+/** The parsed form of a test item (for computing its key). */
+function parseItem(i: { guid: string; title: string; link: string }): ParsedItem {
+  return {
+    guid: i.guid,
+    title: i.title,
+    link: i.link,
+    summary: null,
+    published: null,
+    author: null,
+    categories: [],
+  };
+}
 const OTHER = { guid: 'a-2', title: 'Oil prices climb as OPEC+ weighs cuts', link: 'https://a.example/2' };
 
 describe('ingestFeed', () => {
@@ -69,7 +82,7 @@ describe('ingestFeed', () => {
     const alert = pending[0];
     expect(alert?.measures).toEqual(['ru-banks']);
     expect(alert?.severity).toBe('high');
-    expect(alert?.evidence.map((e) => e.text.toLowerCase())).toContain('sberbank');
+    expect(alert?.evidence.some((e) => e.text.toLowerCase().includes('sberbank'))).toBe(true);
     const matches = await store.getMatchesForItem(alert?.itemKey ?? '');
     expect(matches.map((m) => m.measureId)).toEqual(['ru-banks']);
     expect(matches[0]?.rulesVersion).toBe(classifier.rulesVersion);
@@ -160,6 +173,22 @@ describe('ingestFeed', () => {
     expect(pending[0]?.evidence.filter((e) => e.measureId === 'frozen-assets').map((e) => e.field)).toContain(
       'summary',
     );
+  });
+
+  it('assigns a story only once an item matches a measure', async () => {
+    fetcher.set(feedA.url, { body: rss([OTHER]) });
+    await ingestFeed(deps, feedA);
+    const key = itemKeyFor(parseItem(OTHER), feedA.id);
+    expect((await store.getItem(key))?.storyKey).toBe('');
+    // An update that makes it match gets a story, and the story lists this item as a source.
+    fetcher.set(feedA.url, {
+      body: rss([{ ...OTHER, description: 'The EU also debated the frozen assets of the central bank.' }]),
+    });
+    const r = await ingestFeed(deps, feedA, { force: true });
+    expect(r).toMatchObject({ updatedItems: 1, alertsCreated: 1 });
+    const storyKey = (await store.getItem(key))?.storyKey ?? '';
+    expect(storyKey).not.toBe('');
+    expect((await store.getStory(storyKey))?.sources.map((x) => x.itemKey)).toEqual([key]);
   });
 
   it('makes one alert for one story carried by two feeds', async () => {
