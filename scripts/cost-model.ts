@@ -54,6 +54,11 @@ export const ASSUMPTIONS = {
   matchWriteUnits: 8,
   /** An alert: create (table + pending GSI), mark published, idempotency put + update. */
   alertWriteUnits: 8,
+  /** A new item's link lookup record (GUID-stability check): one read and one write. */
+  linkUnitsPerNewItem: 1,
+  /** Story identity, only for matching items: 12 band reads + the story read; 12 band claims + story + source. */
+  storyReadUnitsPerMatchedItem: 13,
+  storyWriteUnitsPerMatchedItem: 14,
   storedBytesPerNewItem: 2500,
   storedBytesPerMatch: 1500,
   /** Logs per polled feed (JSON lines + EMF + the Lambda platform lines, amortised). */
@@ -104,10 +109,15 @@ export function estimate(feeds: number, monthsOfData = 12): LineItem[] {
 
   const sqsRequests = polls / 10 + pollInvocations * 2 + a.sqsIdleReceivesPerMonth;
   const readUnits =
-    polls * (1 + a.changedPollShare * a.itemsPerFeedDocument) + alerts + a.apiRequestsPerMonth * 10;
+    polls * (1 + a.changedPollShare * a.itemsPerFeedDocument) +
+    newItems * a.linkUnitsPerNewItem +
+    matchedItems * a.storyReadUnitsPerMatchedItem +
+    alerts +
+    a.apiRequestsPerMonth * 10;
   const writeUnits =
     polls * a.feedStateWriteUnits +
-    newItems * a.newItemWriteUnits +
+    newItems * (a.newItemWriteUnits + a.linkUnitsPerNewItem) +
+    matchedItems * a.storyWriteUnitsPerMatchedItem +
     matches * a.matchWriteUnits +
     alerts * a.alertWriteUnits;
   const storedGb =
