@@ -68,6 +68,17 @@ export function classifyLine(classifier: Classifier, line: string, lineNo: numbe
   };
 }
 
+/** JSON of the few recurring strings (measure ids, fields, stages), cached. */
+const quotedCache = new Map<string, string>();
+function quoted(s: string): string {
+  let q = quotedCache.get(s);
+  if (q === undefined) {
+    q = JSON.stringify(s);
+    if (quotedCache.size < 4096) quotedCache.set(s, q);
+  }
+  return q;
+}
+
 /**
  * The output line of classifyLine, serialised by hand for the fixed shape (the same text as
  * JSON.stringify of classifyLine's object, without building that object). Strings go through
@@ -99,12 +110,12 @@ export function classifyLineJson(classifier: Classifier, line: string, lineNo: n
   });
   for (let i = 0; i < matches.length; i++) {
     const m = matches[i] as MeasureMatch;
-    out += `${i === 0 ? '' : ','}{"id":${JSON.stringify(m.measureId)},"score":${JSON.stringify(m.score)},"evidence":[`;
+    out += `${i === 0 ? '' : ','}{"id":${quoted(m.measureId)},"score":${JSON.stringify(m.score)},"evidence":[`;
     for (let j = 0; j < m.evidence.length; j++) {
       const e = m.evidence[j] as Evidence;
-      out += `${j === 0 ? '' : ','}{"field":${JSON.stringify(e.field)},"start":${e.start},"end":${e.end},"text":${JSON.stringify(e.text)}}`;
+      out += `${j === 0 ? '' : ','}{"field":${quoted(e.field)},"start":${e.start},"end":${e.end},"text":${JSON.stringify(e.text)}}`;
     }
-    out += `],"stage":${m.stage === null ? 'null' : JSON.stringify(m.stage)}}`;
+    out += `],"stage":${m.stage === null ? 'null' : quoted(m.stage)}}`;
   }
   return `${out}]}`;
 }

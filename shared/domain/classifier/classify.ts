@@ -49,7 +49,10 @@ type Hits = readonly number[];
 
 const NO_ATOMS: readonly number[] = [];
 const EMPTY_HITS: Hits = [];
-const MAX_EVIDENCE = 20;
+/** Evidence spans per match (query phrases first). */
+const MAX_EVIDENCE = 6;
+/** Spans listed per clause by explain, and counted for the score (which predates phrase evidence). */
+const MAX_LISTED_SPANS = 20;
 /** Max token distance between a stage cue and the evidence it qualifies. */
 const STAGE_WINDOW = 12;
 /** Memo slots per DAG node: one per field mask (0 none, 1 title, 2 summary, 3 both). */
@@ -71,6 +74,15 @@ function hasSentenceEnd(text: string, from: number, to: number): boolean {
     if ((c === 46 || c === 33 || c === 63 || c === 59) && isSpace(text.charCodeAt(i + 1))) return true;
   }
   return false;
+}
+
+/** True when every code unit of the token is an ASCII letter or digit. */
+function isAsciiWord(word: string): boolean {
+  for (let i = 0; i < word.length; i++) {
+    const c = word.charCodeAt(i);
+    if (c >= 128 || ASCII_WORD[c] !== 1) return false;
+  }
+  return true;
 }
 
 /** JavaScript's \s. */
@@ -115,20 +127,30 @@ export class CompiledClassifier implements Classifier {
   private occCount = 0;
   private readonly atomHead: Int32Array;
   private readonly atomTail: Int32Array;
-  /** Atom → `any` slots (set.anyPostings) and atom → measures (set.atomMeasures), flattened. */
+  /** Atom → slots of the long `any` lists that hold it (kept up to date by the scan), flattened. */
   private readonly anyStart: Int32Array;
   private readonly anyData: Int32Array;
+  /** Atom → measures (set.atomMeasures), flattened. */
   private readonly measureStart: Int32Array;
   private readonly measureData: Int32Array;
   /** Per atom: the fields (FIELD_TITLE | FIELD_SUMMARY) it occurs in for the current item. */
   private readonly atomMask: Uint8Array;
   private readonly touched: number[] = [];
-  /** Per `any` node slot: the fields its atoms occur in for the current item. */
+  /**
+   * Per `any` node slot: the fields its atoms occur in for the current item. Long lists (the
+   * shared blocks, tested for most items) are kept up to date by the scan; short ones are computed
+   * on first test (valid when anyStamp equals gen), so the many short OR-lists of a large measure
+   * set cost nothing unless a candidate measure tests them.
+   */
   private readonly anyMask: Uint8Array;
+  private readonly anyStamp: Int32Array;
+  private readonly anyEager: Uint8Array;
   private readonly touchedAny: number[] = [];
   private readonly candidate: Uint8Array;
   private readonly candidateList: number[] = [];
   private cues: CueHit[] | null = null;
+  /** Per cue of `cues`: resolved by resolveCue (null: dropped), or undefined while not needed. */
+  private resolved: Array<CueHit | null | undefined> | null = null;
   private sentenceOfPos: Int32Array | null = null;
   /** Item generation: a memo slot is valid when its stamp equals it. */
   private gen = 0;
@@ -147,10 +169,18 @@ export class CompiledClassifier implements Classifier {
     this.measures = Object.freeze(set.measures.map((m) => m.measure));
     this.atomHead = new Int32Array(set.atomCount).fill(-1);
     this.atomTail = new Int32Array(set.atomCount);
-    [this.anyStart, this.anyData] = flatten(set.anyPostings, set.atomCount);
     [this.measureStart, this.measureData] = flatten(set.atomMeasures, set.atomCount);
     this.atomMask = new Uint8Array(set.atomCount);
     this.anyMask = new Uint8Array(set.anyCount);
+    this.anyEager = new Uint8Array(set.anyCount);
+    const postings: number[][] = Array.from({ length: set.atomCount }, () => []);
+    for (const node of set.anys) {
+      if (node.member === null) continue;
+      this.anyEager[node.slot] = 1;
+      for (const a of node.atoms) (postings[a] as number[]).push(node.slot);
+    }
+    [this.anyStart, this.anyData] = flatten(postings, set.atomCount);
+    this.anyStamp = new Int32Array(set.anyCount);
     this.candidate = new Uint8Array(set.measures.length);
     this.testStamp = new Int32Array(set.nodeCount * SLOTS);
     this.testValue = new Uint8Array(set.nodeCount * SLOTS);
@@ -347,11 +377,13 @@ export class CompiledClassifier implements Classifier {
     this.pos = 0;
     this.occCount = 0;
     this.cues = null;
+    this.resolved = null;
     this.sentenceOfPos = null;
     if (this.gen >= 0x7ffffff0) {
       this.gen = 0;
       this.testStamp.fill(0);
       this.hitStamp.fill(0);
+      this.anyStamp.fill(0);
     }
     this.gen++;
     this.scan(this.title, FIELD_TITLE);
@@ -381,6 +413,7 @@ export class CompiledClassifier implements Classifier {
       this.ends = new Int32Array(256);
       this.posAtoms = [];
     }
+    if (this.queryMark.length > 65536) this.queryMark = new Int32Array(256);
     if (this.occPos.length > 65536) {
       this.occPos = new Int32Array(512);
       this.occNext = new Int32Array(512);
@@ -414,10 +447,22 @@ export class CompiledClassifier implements Classifier {
     return ((this.atomMask[atom] as number) & mask) !== 0;
   }
 
+  /** The fields (FIELD_TITLE | FIELD_SUMMARY) any atom of `any` slot occurs in; memoised per item. */
+  private anyFields(slot: number): number {
+    if (this.anyEager[slot] === 1 || this.anyStamp[slot] === this.gen) return this.anyMask[slot] as number;
+    const atoms = (this.set.anys[slot] as Extract<CompiledNode, { k: 'any' }>).atoms;
+    const atomMask = this.atomMask;
+    let m = 0;
+    for (let i = 0; i < atoms.length && m !== FIELD_BOTH; i++) m |= atomMask[atoms[i] as number] as number;
+    this.anyStamp[slot] = this.gen;
+    this.anyMask[slot] = m;
+    return m;
+  }
+
   /** Boolean evaluation, memoised per node and field mask; evidence is collected only for matches. */
   private test(node: CompiledNode, mask: number): boolean {
     if (node.k === 'term') return this.has(node.atom, mask);
-    if (node.k === 'any') return ((this.anyMask[node.slot] as number) & mask) !== 0;
+    if (node.k === 'any') return (this.anyFields(node.slot) & mask) !== 0;
     const slot = node.id * SLOTS + mask;
     if (this.testStamp[slot] === this.gen) return this.testValue[slot] === 1;
     const result = this.testNode(node, mask);
@@ -431,7 +476,7 @@ export class CompiledClassifier implements Classifier {
       case 'term':
         return this.has(node.atom, mask);
       case 'any':
-        return ((this.anyMask[node.slot] as number) & mask) !== 0;
+        return (this.anyFields(node.slot) & mask) !== 0;
       case 'phrase':
         for (let i = 0; i < node.atoms.length; i++)
           if (!this.has(node.atoms[i] as number, mask)) return false;
@@ -440,7 +485,7 @@ export class CompiledClassifier implements Classifier {
         for (const child of node.children) if (!this.test(child, mask)) return false;
         return true;
       case 'or':
-        if (node.gate >= 0 && ((this.anyMask[node.gate] as number) & mask) === 0) return false;
+        if (node.gate >= 0 && (this.anyFields(node.gate) & mask) === 0) return false;
         for (const child of node.children) if (this.test(child, mask)) return true;
         return false;
       case 'not':
@@ -478,7 +523,7 @@ export class CompiledClassifier implements Classifier {
   private evaluateNode(node: CompiledNode, mask: number): Hits | null {
     switch (node.k) {
       case 'any': {
-        if (((this.anyMask[node.slot] as number) & mask) === 0) return null;
+        if ((this.anyFields(node.slot) & mask) === 0) return null;
         let out: number[] | null = null;
         const touched = this.touched;
         if (node.member !== null && touched.length < node.atoms.length) {
@@ -518,21 +563,37 @@ export class CompiledClassifier implements Classifier {
       }
       case 'and': {
         if (!this.test(node, mask)) return null;
+        // Children's hits are memoised (shared): the first is used as is, copied once a second comes.
         let out: Hits | null = null;
+        let copied = false;
         for (const child of node.children) {
           const r = this.evaluate(child, mask);
           if (r === null) return null;
-          if (r.length > 0) out = out === null ? r : out.concat(r);
+          if (r.length === 0) continue;
+          if (out === null) out = r;
+          else {
+            const acc: number[] = copied ? (out as number[]) : out.slice();
+            copied = true;
+            for (let i = 0; i < r.length; i++) acc.push(r[i] as number);
+            out = acc;
+          }
         }
         return out ?? EMPTY_HITS;
       }
       case 'or': {
         let out: Hits | null = null;
+        let copied = false;
         for (const child of node.children) {
           if (!this.test(child, mask)) continue;
           const r = this.evaluate(child, mask);
           if (r === null) continue;
-          out = out === null ? r : out.concat(r);
+          if (out === null) out = r;
+          else {
+            const acc: number[] = copied ? (out as number[]) : out.slice();
+            copied = true;
+            for (let i = 0; i < r.length; i++) acc.push(r[i] as number);
+            out = acc;
+          }
         }
         return out;
       }
@@ -577,23 +638,106 @@ export class CompiledClassifier implements Classifier {
     if (cm.requires && !this.test(cm.requires, FIELD_BOTH)) return null;
     if (!this.test(cm.query, FIELD_BOTH)) return null;
     if (cm.excludes && this.test(cm.excludes, FIELD_BOTH)) return null;
-    let hits = this.evaluate(cm.query, FIELD_BOTH) ?? EMPTY_HITS;
-    if (cm.requires) hits = hits.concat(this.evaluate(cm.requires, FIELD_BOTH) ?? EMPTY_HITS);
-    return this.toMatch(cm.measure.id, hits);
+    const query = this.evaluate(cm.query, FIELD_BOTH) ?? EMPTY_HITS;
+    const requires = cm.requires ? (this.evaluate(cm.requires, FIELD_BOTH) ?? EMPTY_HITS) : EMPTY_HITS;
+    return this.toMatch(cm.measure.id, query, requires);
   }
 
-  private toMatch(measureId: string, hits: Hits): MeasureMatch {
-    const spans = this.mergeSpans(hits);
-    const evidence = this.toEvidence(spans);
-    const inTitle = evidence.some((e) => e.field === 'title');
-    const distinct = Math.max(1, Math.min(evidence.length, 4));
+  /**
+   * Score and stage come from every span of both clauses; the evidence an alert quotes is the
+   * query's phrases first (they say why), then the requires ones, at most MAX_EVIDENCE.
+   */
+  private toMatch(measureId: string, query: Hits, requires: Hits): MeasureMatch {
+    const spans = this.mergeSpans(requires.length === 0 ? query : query.concat(requires));
+    const count = Math.min(spans.length >> 1, MAX_LISTED_SPANS);
+    const inTitle = count > 0 && (spans[0] as number) < this.split;
+    const distinct = Math.max(1, Math.min(count, 4));
     const score = Math.min(1, 0.5 + 0.1 * (distinct - 1) + (inTitle ? 0.2 : 0));
     return {
       measureId,
       score: Math.round(score * 100) / 100,
-      evidence,
-      stage: pickStage(this.stageCues(), spans, this.split, STAGE_WINDOW, this.sentenceOf),
+      evidence: this.phraseEvidence(spans, query, requires.length === 0),
+      stage: pickStage(this.cuesNear(spans), spans, this.split, STAGE_WINDOW, this.sentenceOf),
     };
+  }
+
+  /**
+   * Evidence phrases: runs of spans (sorted, merged) whose tokens are adjacent in one field and one
+   * sentence become one span ("US sanctions Sberbank"). A phrase holding a query span comes first.
+   */
+  private phraseEvidence(spans: Hits, query: Hits, allQuery: boolean): Evidence[] {
+    const first: Evidence[] = [];
+    const rest: Evidence[] = [];
+    // Mark the query's token positions (a fresh stamp per call: no clearing).
+    const mark = this.queryMark.length >= this.pos ? this.queryMark : this.growQueryMark();
+    if (this.markStamp === 0x7fffffff) {
+      mark.fill(0);
+      this.markStamp = 0;
+    }
+    const stamp = ++this.markStamp;
+    if (!allQuery)
+      for (let i = 0; i + 1 < query.length; i += 2)
+        for (let p = query[i] as number; p < (query[i + 1] as number); p++) mark[p] = stamp;
+    for (let i = 0; i + 1 < spans.length && first.length < MAX_EVIDENCE; ) {
+      const s = spans[i] as number;
+      let e = spans[i + 1] as number;
+      i += 2;
+      while (
+        i + 1 < spans.length &&
+        (spans[i] as number) === e &&
+        !this.sentenceBreakBefore(e) &&
+        this.joinsWithPrevious(e)
+      ) {
+        e = spans[i + 1] as number;
+        i += 2;
+      }
+      let fromQuery = allQuery;
+      for (let p = s; p < e && !fromQuery; p++) fromQuery = mark[p] === stamp;
+      const field = s < this.split ? 'title' : 'summary';
+      const source = s < this.split ? this.title : this.summary;
+      const start = this.starts[s] as number;
+      const end = this.ends[e - 1] as number;
+      (fromQuery ? first : rest).push({ field, start, end, text: source.slice(start, end) });
+    }
+    for (let i = 0; i < rest.length && first.length < MAX_EVIDENCE; i++) first.push(rest[i] as Evidence);
+    return first;
+  }
+
+  /**
+   * True when token `t` follows token `t - 1` in the same field with only spaces or hyphens between them,
+   * so quotes read as phrases ("shadow fleet", "Gazprom-Neft") and never run across a comma or a clause.
+   */
+  private joinsWithPrevious(t: number): boolean {
+    if (t === this.split) return false;
+    const source = t < this.split ? this.title : this.summary;
+    const from = this.ends[t - 1] as number;
+    const to = this.starts[t] as number;
+    for (let k = from; k < to; k++) {
+      const c = source.charCodeAt(k);
+      // space, tab, no-break space, hyphen-minus, en dash, hyphen
+      if (c !== 32 && c !== 9 && c !== 0xa0 && c !== 45 && c !== 0x2013 && c !== 0x2010) return false;
+    }
+    return true;
+  }
+
+  private queryMark = new Int32Array(256);
+  private markStamp = 0;
+
+  private growQueryMark(): Int32Array {
+    this.queryMark = new Int32Array(Math.max(this.pos, this.queryMark.length * 2));
+    this.markStamp = 0;
+    return this.queryMark;
+  }
+
+  /** True when a sentence ends between token p − 1 and token p (the rule of sentenceOf). */
+  private sentenceBreakBefore(p: number): boolean {
+    if (p === this.split || p === this.split + 1) return true;
+    const prevStart = this.starts[p - 1] as number;
+    const prevEnd = this.ends[p - 1] as number;
+    return (
+      prevEnd - prevStart > 1 &&
+      hasSentenceEnd(p < this.split ? this.title : this.summary, prevEnd, this.starts[p] as number)
+    );
   }
 
   private explainMeasure(cm: CompiledMeasure): MeasureExplanation {
@@ -617,33 +761,66 @@ export class CompiledClassifier implements Classifier {
     };
   }
 
+  /** Every stage cue in the item, unresolved (adoption cues still to check for nouns and modals). */
   private stageCues(): CueHit[] {
     if (this.cues === null) {
       const cues: CueHit[] = [];
       for (const { stage, node } of this.set.stageCues) {
         const hits = this.evaluate(node, FIELD_BOTH);
         if (hits === null) continue;
-        for (let i = 0; i + 1 < hits.length; i += 2) {
-          const start = hits[i] as number;
-          const end = hits[i + 1] as number;
-          if (stage !== 'adopted') {
-            cues.push({ stage, start, end });
-            continue;
-          }
-          const before = this.wordsBefore(start);
-          // "a ban", "the new curbs": the adoption word is an object, not what the clause reports.
-          if (this.set.nounMarkers.has(before.slice(before.lastIndexOf(' ') + 1))) continue;
-          // "would impose", "plans to adopt", "threatens to ban": an intention, not an act.
-          cues.push({ stage: this.modalStage(before) ?? stage, start, end });
-        }
+        for (let i = 0; i + 1 < hits.length; i += 2)
+          cues.push({ stage, start: hits[i] as number, end: hits[i + 1] as number });
       }
       this.cues = cues;
+      this.resolved = new Array<CueHit | null | undefined>(cues.length);
     }
     return this.cues;
   }
 
-  /** The folded words (up to MODAL_REACH) before position p in its sentence, space-joined. */
-  private wordsBefore(p: number): string {
+  /**
+   * The resolved cues within STAGE_WINDOW of some span in its field: the only ones pickStage can
+   * choose, and (a cue containing a near cue is near too) all it needs for its containment rule.
+   * The noun / modal check of an adoption cue runs only here, once per item and cue.
+   */
+  private cuesNear(spans: Hits): CueHit[] {
+    const cues = this.stageCues();
+    const resolved = this.resolved as Array<CueHit | null | undefined>;
+    const out: CueHit[] = [];
+    for (let c = 0; c < cues.length; c++) {
+      const cue = cues[c] as CueHit;
+      const inTitle = cue.start < this.split;
+      let near = false;
+      for (let i = 0; i + 1 < spans.length && !near; i += 2) {
+        const s = spans[i] as number;
+        const e = spans[i + 1] as number;
+        if (s < this.split !== inTitle) continue;
+        const d = cue.end <= s ? s - cue.end + 1 : e <= cue.start ? cue.start - e + 1 : 0;
+        near = d <= STAGE_WINDOW;
+      }
+      if (!near) continue;
+      let r = resolved[c];
+      if (r === undefined) {
+        r = this.resolveCue(cue);
+        resolved[c] = r;
+      }
+      if (r !== null) out.push(r);
+    }
+    return out;
+  }
+
+  /** An adoption cue used as a noun is dropped (null); under a modal it takes the modal's stage. */
+  private resolveCue(cue: CueHit): CueHit | null {
+    if (cue.stage !== 'adopted') return cue;
+    const before = this.wordsBefore(cue.start);
+    // "a ban", "the new curbs": the adoption word is an object, not what the clause reports.
+    if (this.set.nounMarkers.has(before[before.length - 1] ?? '')) return null;
+    // "would impose", "plans to adopt", "threatens to ban": an intention, not an act.
+    const modal = this.modalStage(before);
+    return modal === null ? cue : { stage: modal, start: cue.start, end: cue.end };
+  }
+
+  /** The folded words (up to MODAL_REACH) before position p in its sentence, token by token. */
+  private wordsBefore(p: number): string[] {
     let q = p;
     while (
       q > 0 &&
@@ -652,25 +829,52 @@ export class CompiledClassifier implements Classifier {
       this.sentenceOf(q - 1) === this.sentenceOf(p)
     )
       q--;
-    if (q === p) return '';
     const source = p < this.split ? this.title : this.summary;
-    return foldText(source.slice(this.starts[q] as number, this.starts[p] as number));
+    const words: string[] = [];
+    for (let k = q; k < p; k++) {
+      const word = source.slice(this.starts[k] as number, this.ends[k] as number);
+      // A token folds on its own as it did in its text; plain ASCII needs only lower-casing.
+      words.push(isAsciiWord(word) ? word.toLowerCase() : foldText(word));
+    }
+    return words;
   }
 
-  /** Stage of the modal marker ending last in `before`, or null: a few map lookups, no scanning. */
-  private modalStage(before: string): Stage | null {
-    if (before === '') return null;
-    const words = before.split(' ');
-    const { modalCues, modalMaxWords } = this.set;
+  /** Stage of the modal marker ending last in `words` (the longest one there), or null; no joins. */
+  private modalStage(words: readonly string[]): Stage | null {
+    const byLast = this.modalsByLastWord();
     for (let end = words.length; end > 0; end--) {
-      for (let n = Math.min(modalMaxWords, end); n >= 1; n--) {
-        const stage = modalCues.get(
-          n === 1 ? (words[end - 1] as string) : words.slice(end - n, end).join(' '),
-        );
-        if (stage !== undefined) return stage;
+      const candidates = byLast.get(words[end - 1] as string);
+      if (candidates === undefined) continue;
+      // Longest first, as the lookup by decreasing length did.
+      for (const { words: marker, stage } of candidates) {
+        const n = marker.length;
+        if (n > end) continue;
+        let k = 0;
+        while (k < n - 1 && marker[k] === words[end - n + k]) k++;
+        if (k === n - 1) return stage;
       }
     }
     return null;
+  }
+
+  private modalIndex: Map<string, Array<{ words: string[]; stage: Stage }>> | null = null;
+
+  /** Modal markers by their last word, longest first (built on first use). */
+  private modalsByLastWord(): Map<string, Array<{ words: string[]; stage: Stage }>> {
+    if (this.modalIndex === null) {
+      const index = new Map<string, Array<{ words: string[]; stage: Stage }>>();
+      for (const [text, stage] of this.set.modalCues) {
+        const words = text.split(' ');
+        if (words.length > this.set.modalMaxWords) continue;
+        const last = words[words.length - 1] as string;
+        const list = index.get(last) ?? [];
+        list.push({ words, stage });
+        index.set(last, list);
+      }
+      for (const list of index.values()) list.sort((a, b) => b.words.length - a.words.length);
+      this.modalIndex = index;
+    }
+    return this.modalIndex;
   }
 
   /**
@@ -732,7 +936,7 @@ export class CompiledClassifier implements Classifier {
 
   private toEvidence(spans: Hits): Evidence[] {
     const out: Evidence[] = [];
-    for (let i = 0; i + 1 < spans.length && out.length < MAX_EVIDENCE; i += 2) {
+    for (let i = 0; i + 1 < spans.length && out.length < MAX_LISTED_SPANS; i += 2) {
       const s = spans[i] as number;
       const e = (spans[i + 1] as number) - 1;
       const field = s < this.split ? 'title' : 'summary';

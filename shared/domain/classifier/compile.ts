@@ -28,8 +28,8 @@ export const FIELD_BOTH = 3;
 export type CompiledNode =
   | { k: 'term'; id: number; atom: number }
   /**
-   * An OR of plain terms, flattened. `slot` indexes the per-item field mask the matcher fills
-   * from `anyPostings` while scanning, so testing it is one array read.
+   * An OR of plain terms, flattened. `slot` indexes the per-item field mask the matcher computes
+   * on first test (from the item's atoms via `member` when the list is long: > 16 atoms).
    */
   | { k: 'any'; id: number; slot: number; atoms: number[]; member: Uint8Array | null }
   | { k: 'phrase'; id: number; atoms: number[] }
@@ -96,8 +96,8 @@ export interface CompiledSet {
   nodeCount: number;
   /** Number of distinct `any` nodes. */
   anyCount: number;
-  /** Atom → slots of the `any` nodes that list it. */
-  anyPostings: number[][];
+  /** The `any` nodes by slot (gates included). */
+  anys: Array<Extract<CompiledNode, { k: 'any' }>>;
   /**
    * Atom → indices of the measures it makes candidates: those whose query cannot hold without one
    * atom of its necessary set (the rarest-looking one; every atom it mentions when there is none).
@@ -653,24 +653,11 @@ export function compileSet(measures: readonly Measure[]): CompiledSet {
     for (const a of need(query) ?? atomsOf(query)) (atomMeasures[a] as number[]).push(index);
   }
   // Long OR-lists get a membership table, so testing them costs the item's atoms, not the list's.
-  const seen = new Set<number>();
-  const visit = (node: CompiledNode): void => {
-    if (seen.has(node.id)) return;
-    seen.add(node.id);
-    if (node.k === 'any' && node.atoms.length > 16) {
-      node.member = new Uint8Array(atoms.count);
-      for (const a of node.atoms) node.member[a] = 1;
-    } else if (node.k === 'and' || node.k === 'or') node.children.forEach(visit);
-    else if (node.k === 'not' || node.k === 'field') visit(node.child);
-    else if (node.k === 'near') {
-      visit(node.left);
-      visit(node.right);
-    }
-  };
-  for (const cm of compiled) for (const n of [cm.query, cm.requires, cm.excludes]) if (n) visit(n);
-  for (const cue of stageCues) visit(cue.node);
-  const anyPostings: number[][] = Array.from({ length: atoms.count }, () => []);
-  for (const node of dag.anys) for (const a of node.atoms) (anyPostings[a] as number[]).push(node.slot);
+  for (const node of dag.anys) {
+    if (node.atoms.length <= 16) continue;
+    node.member = new Uint8Array(atoms.count);
+    for (const a of node.atoms) node.member[a] = 1;
+  }
   const trie = new TrieBuilder();
   for (const [p, a] of atoms.prefixAtoms) trie.addPrefix(p, a);
   for (const [w, a] of atoms.exactAtoms) trie.addWord(w, a);
@@ -689,7 +676,7 @@ export function compileSet(measures: readonly Measure[]): CompiledSet {
     atomCount: atoms.count,
     nodeCount: dag.nodes.count,
     anyCount: dag.anys.length,
-    anyPostings,
+    anys: dag.anys,
     atomMeasures,
     alwaysEvaluate,
     stageCues,

@@ -191,3 +191,30 @@ describe('compiled matcher', () => {
     expect(() => c.classify(null as never)).not.toThrow();
   });
 });
+
+describe('evidence phrases', () => {
+  const m: Measure = {
+    id: 'oil',
+    name: 'Oil',
+    severity: 'high',
+    query: 'russian oil targeting',
+    requires: null,
+    excludes: null,
+    jurisdictions: [],
+    notes: null,
+  };
+  const texts = (title: string) =>
+    compileMeasures([m])
+      .classify({ title, summary: null })[0]
+      ?.evidence.map((e) => e.text);
+
+  it('joins adjacent spans separated by spaces or hyphens into one quote', () => {
+    expect(texts('EU sanctions Russian oil targeting exports')).toEqual(['Russian oil targeting']);
+    expect(texts('Russian-oil targeting rules')).toEqual(['Russian-oil targeting']);
+  });
+
+  it('never joins across a comma or other punctuation', () => {
+    expect(texts('EU bans Russian oil, targeting exports')).toEqual(['Russian oil', 'targeting']);
+    expect(texts('Russian oil: targeting')).toEqual(['Russian oil', 'targeting']);
+  });
+});

@@ -305,3 +305,20 @@ describe('evidence and sentences', () => {
     for (const sep of ['.', ', ', '.\u200b', ' - ']) expect(stage(sep)).toBe('adopted');
   });
 });
+
+describe('OR-lists across items and fields', () => {
+  const long = Array.from({ length: 20 }, (_, i) => `word${String.fromCharCode(97 + i)}`);
+  const c = compileMatcher([
+    measure('long', `title:(${long.join(' OR ')})`),
+    measure('short', 'summary:(alpha OR beta) AND gamma'),
+  ]);
+  const ids = (title: string, summary: string) => c.classify({ title, summary }).map((m) => m.measureId);
+  it('tests long and short lists per field, with nothing left over from the previous item', () => {
+    expect(ids('worda and gamma', 'beta')).toEqual(['long', 'short']);
+    // The same atoms in the other fields: neither list holds any more.
+    expect(ids('beta gamma', 'worda')).toEqual([]);
+    expect(ids('x', 'wordt gamma')).toEqual([]);
+    expect(ids('wordt', 'alpha gamma')).toEqual(['long', 'short']);
+    expect(ids('nothing', 'here')).toEqual([]);
+  });
+});
