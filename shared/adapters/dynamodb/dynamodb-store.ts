@@ -245,6 +245,18 @@ export class DynamoDbStore implements RadarStore {
     return { matches, cursor: records.length > bounds.limit && last ? encodeMatchCursor(last) : null };
   }
 
+  /** Sends a conditional write; false when its condition failed (the expected end of a lost race). */
+  private async sendConditional(command: PutCommand | UpdateCommand): Promise<boolean> {
+    try {
+      // The union defeats the client's overloads; each member is a valid command on its own.
+      await (command instanceof PutCommand ? this.client.send(command) : this.client.send(command));
+      return true;
+    } catch (err) {
+      if (isNamed(err, 'ConditionalCheckFailedException')) return false;
+      throw err;
+    }
+  }
+
   async createAlert(alert: Alert): Promise<boolean> {
     const record: Record_ = {
       ...stripUndefined(alert),
@@ -255,20 +267,14 @@ export class DynamoDbStore implements RadarStore {
       record[GSI1.partitionKey.name] = KEYS.pendingAlertsPartition;
       record[GSI1.sortKey.name] = KEYS.pendingAlertSort(alert.createdAt, alert.id);
     }
-    try {
-      await this.client.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: record,
-          ConditionExpression: 'attribute_not_exists(#pk)',
-          ExpressionAttributeNames: { '#pk': TABLE_SCHEMA.partitionKey.name },
-        }),
-      );
-      return true;
-    } catch (err) {
-      if (isNamed(err, 'ConditionalCheckFailedException')) return false;
-      throw err;
-    }
+    return this.sendConditional(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: record,
+        ConditionExpression: 'attribute_not_exists(#pk)',
+        ExpressionAttributeNames: { '#pk': TABLE_SCHEMA.partitionKey.name },
+      }),
+    );
   }
 
   async getAlert(id: string): Promise<Alert | null> {
@@ -299,36 +305,30 @@ export class DynamoDbStore implements RadarStore {
   }
 
   async extendPendingAlert(alert: Alert, expectedMeasureCount: number): Promise<boolean> {
-    try {
-      await this.client.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: KEYS.alert(alert.id),
-          UpdateExpression:
-            'SET #measures = :measures, #evidence = :evidence, #severity = :severity, #stage = :stage',
-          ConditionExpression: '#status = :pending AND size(#measures) = :n',
-          ExpressionAttributeNames: {
-            '#measures': 'measures',
-            '#evidence': 'evidence',
-            '#severity': 'severity',
-            '#stage': 'stage',
-            '#status': 'status',
-          },
-          ExpressionAttributeValues: stripUndefined({
-            ':measures': alert.measures,
-            ':evidence': alert.evidence,
-            ':severity': alert.severity,
-            ':stage': alert.stage,
-            ':pending': 'pending',
-            ':n': expectedMeasureCount,
-          }),
+    return this.sendConditional(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: KEYS.alert(alert.id),
+        UpdateExpression:
+          'SET #measures = :measures, #evidence = :evidence, #severity = :severity, #stage = :stage',
+        ConditionExpression: '#status = :pending AND size(#measures) = :n',
+        ExpressionAttributeNames: {
+          '#measures': 'measures',
+          '#evidence': 'evidence',
+          '#severity': 'severity',
+          '#stage': 'stage',
+          '#status': 'status',
+        },
+        ExpressionAttributeValues: stripUndefined({
+          ':measures': alert.measures,
+          ':evidence': alert.evidence,
+          ':severity': alert.severity,
+          ':stage': alert.stage,
+          ':pending': 'pending',
+          ':n': expectedMeasureCount,
         }),
-      );
-      return true;
-    } catch (err) {
-      if (isNamed(err, 'ConditionalCheckFailedException')) return false;
-      throw err;
-    }
+      }),
+    );
   }
 
   async markAlertPublished(id: string, publishedAt: string): Promise<void> {
@@ -421,20 +421,14 @@ export class DynamoDbStore implements RadarStore {
     if (story.sources.length > 0) {
       record[RECORD_ATTRIBUTES.storySourceKeys] = new Set(story.sources.map((source) => source.itemKey));
     }
-    try {
-      await this.client.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: record,
-          ConditionExpression: 'attribute_not_exists(#pk)',
-          ExpressionAttributeNames: { '#pk': TABLE_SCHEMA.partitionKey.name },
-        }),
-      );
-      return true;
-    } catch (err) {
-      if (isNamed(err, 'ConditionalCheckFailedException')) return false;
-      throw err;
-    }
+    return this.sendConditional(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: record,
+        ConditionExpression: 'attribute_not_exists(#pk)',
+        ExpressionAttributeNames: { '#pk': TABLE_SCHEMA.partitionKey.name },
+      }),
+    );
   }
 
   async appendStorySource(storyKey: string, source: StorySource): Promise<void> {
