@@ -1,8 +1,6 @@
 /** Local alert delivery: one JSON line per alert in <data-dir>/outbox.jsonl, idempotent on alert id. */
-import { createReadStream } from 'node:fs';
 import { appendFile, mkdir, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { createInterface } from 'node:readline';
 import type { Alert } from '../../domain/types.js';
 import type { AlertPublisher } from '../../ports/index.js';
 
@@ -51,23 +49,22 @@ export class OutboxPublisher implements AlertPublisher {
 }
 
 async function readState(path: string): Promise<{ ids: Set<string>; needsNewline: boolean }> {
-  const ids = new Set<string>();
-  let needsNewline = false;
+  let text: string;
   try {
-    const tail = await readFile(path).then((b) => b.subarray(-1).toString());
-    needsNewline = tail !== '' && tail !== '\n';
-    const lines = createInterface({ input: createReadStream(path), crlfDelay: Number.POSITIVE_INFINITY });
-    for await (const line of lines) {
-      if (!line.trim()) continue;
-      try {
-        const id = (JSON.parse(line) as { id?: unknown }).id;
-        if (typeof id === 'string') ids.add(id);
-      } catch {
-        // A torn last line after a crash: ignore it; the alert is still pending and will be re-appended.
-      }
-    }
+    text = await readFile(path, 'utf8');
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { ids: new Set(), needsNewline: false };
+    throw err;
   }
-  return { ids, needsNewline };
+  const ids = new Set<string>();
+  for (const line of text.split('\n')) {
+    if (!line.trim()) continue;
+    try {
+      const id = (JSON.parse(line) as { id?: unknown }).id;
+      if (typeof id === 'string') ids.add(id);
+    } catch {
+      // A torn last line after a crash: ignore it; the alert is still pending and will be re-appended.
+    }
+  }
+  return { ids, needsNewline: text !== '' && !text.endsWith('\n') };
 }
