@@ -4,11 +4,8 @@ import { itemKeyFor } from '../../../../shared/domain/feed/index.js';
 import { newStoryKey, titleStoryKey } from '../../../../shared/domain/story.js';
 import type { FeedConfig, Measure, ParsedItem } from '../../../../shared/domain/types.js';
 import type { RadarStore } from '../../../../shared/ports/index.js';
-import {
-  assignStory,
-  ingestFeed,
-  type StoryCandidateItem,
-} from '../../../../shared/use-cases/ingest-feed.js';
+import { assignStory, type StoryCandidateItem } from '../../../../shared/use-cases/assign-story.js';
+import { ingestFeed } from '../../../../shared/use-cases/ingest-feed.js';
 import { runCycle } from '../../../../shared/use-cases/run-cycle.js';
 import { FakeFetcher, ManualClock, RecordingPublisher, rss } from '../../../support/fakes.js';
 import { InMemoryStore } from '../../../support/in-memory-store.js';
