@@ -16,6 +16,7 @@ import {
   FIELD_TITLE,
   type Trie,
 } from './compile.js';
+import { type ContextHit, contextMask } from './context.js';
 import { APOSTROPHES, ASCII_WORD, charInfo, foldText, isWordAt, KIND_SEP, KIND_WORD } from './normalise.js';
 import { type CueHit, MODAL_REACH, pickStage } from './stage.js';
 
@@ -107,6 +108,7 @@ export class CompiledClassifier implements Classifier {
   readonly measures: readonly Measure[];
 
   private readonly set: CompiledSet;
+  private readonly measureById: ReadonlyMap<string, CompiledMeasure>;
   private readonly trie: Trie;
   // Per-item scratch state, reset by load() / clear().
   private title = '';
@@ -167,6 +169,7 @@ export class CompiledClassifier implements Classifier {
     this.set = set;
     this.trie = set.trie;
     this.measures = Object.freeze(set.measures.map((m) => m.measure));
+    this.measureById = new Map(set.measures.map((m) => [m.measure.id, m]));
     this.atomHead = new Int32Array(set.atomCount).fill(-1);
     this.atomTail = new Int32Array(set.atomCount);
     [this.measureStart, this.measureData] = flatten(set.atomMeasures, set.atomCount);
@@ -190,30 +193,174 @@ export class CompiledClassifier implements Classifier {
 
   classify(text: ClassifiableText): MeasureMatch[] {
     this.load(text);
-    const out: MeasureMatch[] = [];
     try {
-      if (this.candidateList.length === 0 && this.set.alwaysEvaluate.length === 0) return out;
-      for (const index of this.candidates()) {
-        const cm = this.set.measures[index] as CompiledMeasure;
-        const match = this.evaluateMeasure(cm);
-        if (match) out.push(match);
+      if (this.candidateList.length === 0 && this.set.alwaysEvaluate.length === 0) return [];
+      const out = this.matchCandidates();
+      // Context cues are looked for only when something matched: most items match nothing.
+      const mask = out.length > 0 ? this.contextMaskOf() : null;
+      if (mask === null) return out;
+      // A match none of whose query or requires words is hidden stands as it is; the others are
+      // re-evaluated without the hidden words. Only measures that matched are: hiding a word can
+      // undo a match, and a measure it un-excludes does not match on that account.
+      const affected = out.map((m) => this.usesMasked(m.measureId, mask));
+      if (!affected.includes(true)) return out;
+      this.hide(mask);
+      const kept: MeasureMatch[] = [];
+      for (let i = 0; i < out.length; i++) {
+        const m = out[i] as MeasureMatch;
+        const cm = this.measureById.get(m.measureId);
+        const again = affected[i] !== true ? m : cm === undefined ? null : this.evaluateMeasure(cm);
+        if (again) kept.push(again);
       }
+      return kept;
     } finally {
       this.clear();
     }
-    return out;
   }
 
   /** Evaluates every clause of every measure (or one) on the text, whether or not it matched. */
   explain(text: ClassifiableText, measureId?: string): MeasureExplanation[] {
     this.load(text);
     try {
+      const mask = this.contextMaskOf();
+      if (mask !== null) this.hide(mask);
       return this.set.measures
         .filter((cm) => measureId === undefined || cm.measure.id === measureId)
         .map((cm) => this.explainMeasure(cm));
     } finally {
       this.clear();
     }
+  }
+
+  private matchCandidates(): MeasureMatch[] {
+    const out: MeasureMatch[] = [];
+    for (const index of this.candidates()) {
+      const cm = this.set.measures[index] as CompiledMeasure;
+      const match = this.evaluateMeasure(cm);
+      if (match) out.push(match);
+    }
+    return out;
+  }
+
+  /**
+   * Token positions (1) governed by a background, speculation or negation cue (context.ts), or
+   * null when there are none.
+   */
+  private contextMaskOf(): Uint8Array | null {
+    const hits = this.contextHits();
+    if (hits.length === 0) return null;
+    const exceptions: number[] = [];
+    if (hits.some((h) => h.kind === 'negation')) {
+      const ex = this.evaluate(this.set.contextExceptions, FIELD_BOTH) ?? EMPTY_HITS;
+      for (let i = 0; i < ex.length; i += 2) exceptions.push(ex[i] as number);
+    }
+    const clauses = this.clauseIds();
+    const mask = contextMask(
+      hits,
+      { count: this.pos, clauseOf: (p) => clauses[p] ?? 0, sentenceOf: this.sentenceOf },
+      exceptions,
+    );
+    return mask;
+  }
+
+  /**
+   * Takes the words at the masked positions out of the loaded item, as if they were not there
+   * (positions stay, so NEAR distances and evidence offsets do not shift), and drops every memo.
+   */
+  private hide(mask: Uint8Array): void {
+    const { occPos, occNext, atomHead, atomMask, touched } = this;
+    for (let i = 0; i < touched.length; i++) {
+      const a = touched[i] as number;
+      let prev = -1;
+      let fields = 0;
+      for (let o = atomHead[a] as number; o !== -1; o = occNext[o] as number) {
+        const p = occPos[o] as number;
+        if (mask[p] === 1) {
+          if (prev === -1) atomHead[a] = occNext[o] as number;
+          else occNext[prev] = occNext[o] as number;
+          continue;
+        }
+        prev = o;
+        fields |= this.fieldOf(p);
+      }
+      if (prev !== -1) this.atomTail[a] = prev;
+      atomMask[a] = fields;
+    }
+    for (let p = 0; p < this.pos; p++) if (mask[p] === 1) this.posAtoms[p] = NO_ATOMS;
+    // The scan keeps the long OR-lists' field masks: recompute them from what is left.
+    for (let i = 0; i < this.touchedAny.length; i++) {
+      const slot = this.touchedAny[i] as number;
+      const member = (this.set.anys[slot] as Extract<CompiledNode, { k: 'any' }>).member;
+      let fields = 0;
+      if (member !== null)
+        for (let j = 0; j < touched.length; j++) {
+          const a = touched[j] as number;
+          if (member[a] === 1) fields |= atomMask[a] as number;
+        }
+      this.anyMask[slot] = fields;
+    }
+    this.gen++;
+    this.cues = null;
+    this.resolved = null;
+  }
+
+  /** True when a token of the measure's query or requires hits (memoised already) is blanked. */
+  private usesMasked(measureId: string, mask: Uint8Array): boolean {
+    const cm = this.measureById.get(measureId);
+    if (cm === undefined) return true;
+    for (const node of [cm.query, cm.requires]) {
+      if (node === null) continue;
+      const hits = this.evaluate(node, FIELD_BOTH) ?? EMPTY_HITS;
+      for (let i = 0; i + 1 < hits.length; i += 2)
+        for (let p = hits[i] as number; p < (hits[i + 1] as number); p++) if (mask[p] === 1) return true;
+    }
+    return false;
+  }
+
+  /** Context cues found in the loaded text. */
+  private contextHits(): ContextHit[] {
+    const hits: ContextHit[] = [];
+    for (const { kind, trigger, node } of this.set.contextCues) {
+      if ((trigger !== null && !this.test(trigger, FIELD_BOTH)) || !this.test(node, FIELD_BOTH)) continue;
+      const spans = this.evaluate(node, FIELD_BOTH) ?? EMPTY_HITS;
+      for (let i = 0; i + 1 < spans.length; i += 2)
+        hits.push({ kind, start: spans[i] as number, end: spans[i + 1] as number });
+    }
+    return hits;
+  }
+
+  /** Clause number of every token position: clauses end where sentences do and at , ; : ( ) dashes. */
+  private clauseIds(): Int32Array {
+    const ids = new Int32Array(this.pos);
+    let id = 0;
+    for (let p = 1; p < this.pos; p++) {
+      if (p === this.split || p === this.split + 1 || this.sentenceBreakBefore(p)) id++;
+      else {
+        const source = p < this.split ? this.title : this.summary;
+        const to = this.starts[p] as number;
+        for (let k = this.ends[p - 1] as number; k < to; k++) {
+          const c = source.charCodeAt(k);
+          // , ; : ( ) [ ] em dash, en dash, and a hyphen standing alone between spaces
+          if (
+            c === 44 ||
+            c === 59 ||
+            c === 58 ||
+            c === 40 ||
+            c === 41 ||
+            c === 91 ||
+            c === 93 ||
+            c === 0x2014 ||
+            c === 0x2013 ||
+            (c === 45 && isSpace(source.charCodeAt(k - 1)) && isSpace(source.charCodeAt(k + 1)))
+          ) {
+            id++;
+            break;
+          }
+        }
+      }
+      ids[p] = id;
+    }
+    return ids;
   }
 
   /** Atoms of each token of `text` (folded as `tokenize` folds it), for tests and tooling. */

@@ -11,6 +11,13 @@
  *     necessary set), so an item evaluates only measures one of whose rare terms it contains.
  */
 import type { Measure, Stage } from '../types.js';
+import {
+  CONTEXT_CUES,
+  CONTEXT_KINDS,
+  CONTEXT_TRIGGERS,
+  type ContextKind,
+  NEGATION_EXCEPTIONS,
+} from './context.js';
 import type { QueryClause } from './errors.js';
 import { foldText } from './normalise.js';
 import { type Field, parseQuery, type QueryNode, type QueryWord } from './query-parser.js';
@@ -18,7 +25,7 @@ import { MODAL_CUES, NOUN_MARKERS, STAGE_CUES, STAGES } from './stage.js';
 import { stem } from './stem.js';
 
 /** Bumped when matching semantics change, so stored matches show which engine produced them. */
-export const ENGINE_VERSION = 'classifier-3';
+export const ENGINE_VERSION = 'classifier-4';
 
 export const FIELD_TITLE = 1;
 export const FIELD_SUMMARY = 2;
@@ -106,6 +113,10 @@ export interface CompiledSet {
   /** Measures whose query is true on an empty text (only NOTs): evaluated for every item. */
   alwaysEvaluate: number[];
   stageCues: Array<{ stage: Stage; node: CompiledNode }>;
+  /** Context cues (context.ts): tested only on items that matched, to blank what they govern. */
+  contextCues: Array<{ kind: ContextKind; trigger: CompiledNode | null; node: CompiledNode }>;
+  /** Words that cancel a negation cue in their clause. */
+  contextExceptions: CompiledNode;
   /**
    * Modal / intention markers (folded, space-joined words) and the stage they give a following
    * adoption cue. Matched on the few words before an adoption cue only, so they add no atoms
@@ -630,6 +641,15 @@ export function compileSet(measures: readonly Measure[]): CompiledSet {
     stage,
     node: compileClause('stage-cues', 'query', cueQuery(STAGE_CUES[stage])),
   }));
+  const contextCues = CONTEXT_KINDS.map((kind) => {
+    const trigger = CONTEXT_TRIGGERS[kind];
+    return {
+      kind,
+      trigger: trigger === null ? null : compileClause('context-cues', 'query', trigger),
+      node: compileClause('context-cues', 'query', CONTEXT_CUES[kind]),
+    };
+  });
+  const contextExceptions = compileClause('context-cues', 'query', NEGATION_EXCEPTIONS);
   const modalCues = new Map<string, Stage>();
   for (const stage of STAGES) {
     for (const cue of MODAL_CUES[stage]?.match(/"[^"]*"|\S+/g) ?? []) modalCues.set(foldText(cue), stage);
@@ -640,6 +660,8 @@ export function compileSet(measures: readonly Measure[]): CompiledSet {
   const need = dag.addGates([
     ...compiled.flatMap((cm) => [cm.query, cm.requires, cm.excludes].filter((n) => n !== null)),
     ...stageCues.map((c) => c.node),
+    ...contextCues.flatMap((c) => (c.trigger === null ? [c.node] : [c.trigger, c.node])),
+    contextExceptions,
   ]);
   while (atomMeasures.length < atoms.count) atomMeasures.push([]);
   for (const { query, index } of compiled) {
@@ -680,6 +702,8 @@ export function compileSet(measures: readonly Measure[]): CompiledSet {
     atomMeasures,
     alwaysEvaluate,
     stageCues,
+    contextCues,
+    contextExceptions,
     modalCues,
     modalMaxWords,
     nounMarkers,

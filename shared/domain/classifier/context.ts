@@ -1,0 +1,212 @@
+/**
+ * Context cues: wording that says a sanctions word in the text is not a development the text
+ * reports. An analyst reading "since the 2022 sanctions, exports have shifted" or "analysts say
+ * sanctions could be eased" knows the sanction words sit in a background, impact, speculation or
+ * negated clause; the matcher hides the words those cues govern before it evaluates the measures,
+ * so a measure matches only on words in a clause that reports something. The cues are written in
+ * the measure query language (en, de, fr, pl, ru, uk) so they fold and inflect like measures do.
+ *
+ * Kinds, by how far a cue reaches:
+ * - `forward`: a clause opener ("since", "despite", "years after", "hopes that", "under existing
+ *   sanctions"): hides from the cue to the end of its clause.
+ * - `clause`: a postposed qualifier ("which were imposed last year", "remain in place", "sanctions
+ *   have hit the economy"): hides its whole clause, and the clause before when the cue opens its
+ *   own (a relative clause qualifies the noun before the comma).
+ * - `sentence`: attribution to non-authorities ("analysts say", "investors expect"): hides the
+ *   whole sentence, wherever in it the attribution stands.
+ * - `negation`: an authority negating its own action ("rules out new sanctions", "will not lift
+ *   sanctions"): hides from the cue to the end of its clause, unless that clause is about a veto or
+ *   a package (a member state refusing to back a package is a negotiation, not a negated measure).
+ */
+
+/** How far a context cue reaches. */
+export type ContextKind = 'forward' | 'clause' | 'sentence' | 'negation';
+
+/** The kinds in the order their cue queries are compiled. */
+export const CONTEXT_KINDS: readonly ContextKind[] = ['forward', 'clause', 'sentence', 'negation'];
+
+/** Most tokens a forward or negation cue hides after its start. */
+export const CONTEXT_REACH = 14;
+
+/** Years before the current sanctions round, for dated background ("imposed in 2014", "с 2014 года"). */
+const PAST_YEARS = Array.from({ length: 10 }, (_, i) => String(2014 + i));
+const years = (prefix: string) => PAST_YEARS.map((y) => `"${prefix} ${y}"`).join(' ');
+
+/** Joins a space-separated list of terms and "phrases" with OR. */
+function anyOf(list: string): string {
+  return (list.match(/"[^"]*"|\S+/g) ?? []).join(' OR ');
+}
+
+/** Actions an authority takes on a measure, as the object of a negation. */
+const NEGATED_ACTIONS = [
+  // Verb forms of "sanction" only: the plural noun is in nearly every item and would make the
+  // negation test run on all of them; "no new sanctions" is covered by the phrases.
+  'impose imposing lift lifting ease easing "sanction" "sanctioned" "sanctioning" "new sanction*"',
+  '"further sanction*"',
+  '"additional sanction*" "more sanction*" ban banning delist* unfreez* confiscat* seiz* relief',
+  'verhängen aufheben lockern "neue* sanktion*" "weitere* sanktion*" lever levée assoupl* imposer',
+  '"nouvelles sanctions" nałoż* nakład* znies* znosz* złagodz* "nowych sankcji" вводить ввести снимать снять снят*',
+  'отменять отменить смягч* "новых санкций" запроваджувати запровадити скасовувати скасувати',
+  'зніматиме знімати "нових санкцій"',
+].join(' ');
+
+/** Negations of an action (en, de, fr, pl, ru, uk); "won't" tokenises as "won t". */
+const NEGATIONS = [
+  '"rule out" "rules out" "ruled out" "ruling out" "refuse to" "refuses to" "refused to"',
+  '"declined to" "declines to" "will not" "won t" "would not" "wouldn t" "has not" "have not"',
+  '"hasn t" "haven t" "did not" "didn t" "does not" "doesn t" "not to" "no new" "no further"',
+  '"no additional" "no more" "not yet" "keine neuen" "keine weiteren" nicht exclut "refuse de"',
+  '"ne pas" "pas de" wyklucza wykluczył wykluczyła odmówił odmówiła nie żadnych',
+  'исключил исключила исключили исключает отказался отказалась отказывается не никаких',
+  'виключив виключила виключили виключає відмовився відмовилася жодних',
+].join(' ');
+
+/** "No new sanctions" in one phrase (the negation and its object overlap, so NEAR cannot pair them). */
+const NO_NEW = [
+  '"no new sanction*" "no further sanction*" "no additional sanction*" "no more sanction*"',
+  '"keine neuen sanktion*" "keine weiteren sanktion*" "pas de nouvelles sanctions" "żadnych nowych sankcji"',
+  '"никаких новых санкций" "жодних нових санкцій"',
+].join(' ');
+
+/** Cue lists per kind (see the module comment for what each hides). */
+const CUE_LISTS: Readonly<Record<Exclude<ContextKind, 'negation'>, string>> = {
+  forward: [
+    'since despite "in spite of" notwithstanding "years after" "year after" "months after"',
+    '"decade after" "anniversary of" "under existing" "under current" "hope that" "hopes that"',
+    '"hoped that" "hoping that" "hope for" "hopes for" "hopes of" "hope of" "illusive hope"',
+    '"illusory hope" wishful "speculation that" "speculation about" "speculation of" "bets that"',
+    'speculation "betting that" "betting on" "impact of" "effect of" "effects of" "toll of" "cost of"',
+    'seit trotz "jahre nach" "hoffnung auf" "hoffen dass" "hofft dass" depuis malgré "ans après"',
+    '"l espoir" "espoir de" "od czasu" mimo pomimo "lat po" nadzieję nadzieje nadziei',
+    '"несмотря на" спустя "со времени" надежд* надія надії надію "незважаючи на" попри',
+    `${years('od')} ${years('с')} ${years('з')}`,
+  ].join(' '),
+  clause: [
+    '"which were imposed" "which was imposed" "that were imposed" "which have been in place"',
+    '"already imposed" "already in place" "remain in place" "remains in place" "still in place"',
+    `"imposed last year" "imposed after the" "imposed following the" ${years('imposed in')}`,
+    `${years('introduced in')} "sanctions have hit" "sanctions have hurt" "sanctions have damaged"`,
+    '"sanctions have crippled" "sanctions have squeezed" "sanctions have weighed" "sanctions have taken"',
+    '"sanctions have cut" "sanctions have dented" "sanctions are hurting" "sanctions are biting"',
+    '"sanctions hurt" "sanctions have not stopped" "bereits verhängt*" "déjà en place"',
+    '"już obowiązując*" "obowiązujące sankcje" "уже введенн*" "действующи* санкци*"',
+    '"вже запроваджен*" "чинні санкції"',
+  ].join(' '),
+  sentence: [
+    '"analysts say" "analysts said" "analysts expect" "analysts believe" "analyst says" "analyst said"',
+    '"investors expect" "investors bet" "investors are betting" "investors hope" "traders bet"',
+    '"markets expect" "markets are betting" "economists expect" "economists say" "observers say"',
+    '"analysten erwarten" "selon les analystes" "analitycy uważają" "analitycy spodziewają"',
+    '"analitycy oczekują" "аналитики считают" "аналитики ожидают" "аналітики вважають"',
+  ].join(' '),
+};
+
+/**
+ * Per kind, words one of which every cue of the kind contains, chosen as its least common word: tested
+ * before the cue query (not ANDed into it, which would add their hits to the cue's), so an item without one (most items) costs one lookup, not a
+ * test of every phrase (whose own rarest word is often a common one such as "have").
+ */
+const TRIGGERS: Readonly<Record<Exclude<ContextKind, 'negation'>, string>> = {
+  forward: [
+    'since despite spite notwithstanding after anniversary existing current hope hopes hoped hoping',
+    'illusive illusory wishful speculation bets betting impact effect effects toll cost seit trotz',
+    'nach hoffnung hoffen hofft depuis malgré après espoir czasu mimo pomimo po nadzieję nadzieje',
+    `nadziei несмотря спустя времени надежд* надія надії надію незважаючи попри ${PAST_YEARS.join(' ')}`,
+  ].join(' '),
+  clause: [
+    'imposed place hit hurt damaged crippled squeezed weighed taken cut dented hurting biting stopped',
+    'verhängt* déjà obowiązując* obowiązujące введенн* действующи* запроваджен* чинні',
+    PAST_YEARS.join(' '),
+  ].join(' '),
+  sentence:
+    'analysts analyst investors traders markets economists observers analysten analystes analitycy аналитики аналітики',
+};
+
+/** Per kind, the trigger query a cue needs (null: none), tested before the cue query. */
+export const CONTEXT_TRIGGERS: Readonly<Record<ContextKind, string | null>> = {
+  forward: anyOf(TRIGGERS.forward),
+  clause: anyOf(TRIGGERS.clause),
+  sentence: anyOf(TRIGGERS.sentence),
+  negation: null,
+};
+
+/** Cue queries per kind, in the measure query language. */
+export const CONTEXT_CUES: Readonly<Record<ContextKind, string>> = {
+  forward: anyOf(CUE_LISTS.forward),
+  clause: anyOf(CUE_LISTS.clause),
+  sentence: anyOf(CUE_LISTS.sentence),
+  // The actions first: NEAR tests its left operand first, and they are the rarer side.
+  negation: `((${anyOf(NEGATED_ACTIONS)}) NEAR/2 (${anyOf(NEGATIONS)})) OR ${anyOf(NO_NEW)}`,
+};
+
+/**
+ * Words and phrases that make a negated clause something else: a negotiation stance (a veto, a
+ * package), a threat ("will not hesitate to"), or a double negation ("has not ruled out").
+ */
+export const NEGATION_EXCEPTIONS = anyOf(
+  [
+    'veto* block* objection* opposition hesitat* package* paket* paquet* pakiet* пакет* unanimity',
+    '"not rule out" "not ruled out" "not ruling out" "never ruled out" "t rule out" "t ruled out"',
+  ].join(' '),
+);
+
+/** A cue found in the text: its kind and token span [start, end). */
+export interface ContextHit {
+  kind: ContextKind;
+  start: number;
+  end: number;
+}
+
+/** Token layout the regions are computed on: clause and sentence number of every position. */
+export interface ContextLayout {
+  /** Number of token positions. */
+  count: number;
+  clauseOf(position: number): number;
+  sentenceOf(position: number): number;
+}
+
+/**
+ * Token positions to hide (1) for the cues found, given the clause and sentence layout and the
+ * positions of negation-exception words (a negation whose clause holds one hides nothing).
+ */
+export function contextMask(
+  hits: readonly ContextHit[],
+  layout: ContextLayout,
+  exceptions: readonly number[],
+): Uint8Array {
+  const mask = new Uint8Array(layout.count);
+  const exceptionClauses = new Set(exceptions.map((p) => layout.clauseOf(p)));
+  for (const hit of hits) {
+    const clause = layout.clauseOf(hit.start);
+    switch (hit.kind) {
+      case 'forward':
+      case 'negation': {
+        if (hit.kind === 'negation' && exceptionClauses.has(clause)) break;
+        const limit = Math.min(layout.count, hit.start + CONTEXT_REACH);
+        for (let p = hit.start; p < limit && layout.clauseOf(p) === clause; p++) mask[p] = 1;
+        for (let p = hit.start; p < hit.end; p++) mask[p] = 1;
+        break;
+      }
+      case 'clause': {
+        let from = hit.start;
+        while (from > 0 && layout.clauseOf(from - 1) === clause) from--;
+        // A cue that opens its clause qualifies the clause before it, in the same sentence.
+        if (from === hit.start && from > 0 && layout.sentenceOf(from - 1) === layout.sentenceOf(from)) {
+          const before = layout.clauseOf(from - 1);
+          while (from > 0 && layout.clauseOf(from - 1) === before) from--;
+        }
+        const last = layout.clauseOf(Math.max(hit.start, hit.end - 1));
+        for (let p = from; p < layout.count && layout.clauseOf(p) <= last; p++) mask[p] = 1;
+        break;
+      }
+      case 'sentence': {
+        const sentence = layout.sentenceOf(hit.start);
+        let from = hit.start;
+        while (from > 0 && layout.sentenceOf(from - 1) === sentence) from--;
+        for (let p = from; p < layout.count && layout.sentenceOf(p) === sentence; p++) mask[p] = 1;
+        break;
+      }
+    }
+  }
+  return mask;
+}

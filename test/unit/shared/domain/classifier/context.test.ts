@@ -1,0 +1,138 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadMeasuresFile } from '../../../../../shared/config/load-files.js';
+import { type ContextHit, contextMask } from '../../../../../shared/domain/classifier/context.js';
+import {
+  type Classifier,
+  compileMatcher,
+  compileMeasures,
+} from '../../../../../shared/domain/classifier/index.js';
+import type { Measure } from '../../../../../shared/domain/types.js';
+
+const root = fileURLToPath(new URL('../../../../../', import.meta.url));
+
+function measure(id: string, query: string, extra: Partial<Measure> = {}): Measure {
+  return {
+    id,
+    name: id,
+    severity: 'high',
+    query,
+    requires: null,
+    excludes: null,
+    jurisdictions: [],
+    notes: null,
+    ...extra,
+  };
+}
+
+/** A one-measure classifier: oil near a sanctions word. */
+const oil = compileMatcher([measure('oil', 'oil NEAR/6 (sanction* OR ban OR banned OR embargo)')]);
+const matches = (title: string, summary: string | null = null) =>
+  oil.classify({ title, summary }).length === 1;
+
+describe('contextMask', () => {
+  // Positions 0-9; clauses: 0-3 | 4-6 | 7-9; sentences: 0-6 | 7-9.
+  const layout = {
+    count: 10,
+    clauseOf: (p: number) => (p < 4 ? 0 : p < 7 ? 1 : 2),
+    sentenceOf: (p: number) => (p < 7 ? 0 : 1),
+  };
+  const on = (mask: Uint8Array) => [...mask.keys()].filter((p) => mask[p] === 1);
+  const hit = (kind: ContextHit['kind'], start: number, end = start + 1): ContextHit => ({
+    kind,
+    start,
+    end,
+  });
+
+  it('a forward cue hides from itself to the end of its clause', () => {
+    expect(on(contextMask([hit('forward', 1)], layout, []))).toEqual([1, 2, 3]);
+  });
+  it('a clause cue hides its clause, and the clause before when it opens its own', () => {
+    expect(on(contextMask([hit('clause', 5)], layout, []))).toEqual([4, 5, 6]);
+    expect(on(contextMask([hit('clause', 4)], layout, []))).toEqual([0, 1, 2, 3, 4, 5, 6]);
+    // not across a sentence end
+    expect(on(contextMask([hit('clause', 7)], layout, []))).toEqual([7, 8, 9]);
+  });
+  it('a sentence cue hides its whole sentence', () => {
+    expect(on(contextMask([hit('sentence', 5)], layout, []))).toEqual([0, 1, 2, 3, 4, 5, 6]);
+  });
+  it('a negation hides to the clause end unless an exception word shares its clause', () => {
+    expect(on(contextMask([hit('negation', 4)], layout, []))).toEqual([4, 5, 6]);
+    expect(on(contextMask([hit('negation', 4)], layout, [6]))).toEqual([]);
+    expect(on(contextMask([hit('negation', 4)], layout, [8]))).toEqual([4, 5, 6]);
+  });
+});
+
+describe('context cues in the engine (any measure)', () => {
+  it('hides a background clause opened by since / despite / years after', () => {
+    expect(matches('Since the 2022 oil embargo, India buys more Urals')).toBe(false);
+    expect(matches('Two years after the EU banned Russian oil, Poland imports more')).toBe(false);
+    expect(matches('Exports rose despite the oil embargo')).toBe(false);
+  });
+  it('keeps the main clause after a background clause', () => {
+    expect(matches('Two years after the invasion, EU bans Russian oil')).toBe(true);
+    expect(matches('Since talks stalled, the EU has banned Russian oil')).toBe(true);
+    expect(matches('EU bans Russian oil despite Hungarian objections')).toBe(true);
+  });
+  it('hides a relative clause dating the measure, with the noun it qualifies', () => {
+    expect(matches('The oil embargo, which was imposed in 2022, has rerouted tankers')).toBe(false);
+    expect(matches('Oil sanctions imposed in 2014 still apply')).toBe(false);
+  });
+  it('hides speculation and attribution to non-authorities', () => {
+    expect(matches('A hope that the West will lift its oil sanctions')).toBe(false);
+    expect(matches('The oil embargo could be eased next year, analysts say')).toBe(false);
+  });
+  it('hides an authority negating its action, not a negotiation stance', () => {
+    expect(matches('US rules out new sanctions on oil')).toBe(false);
+    expect(matches('EU will not lift the oil embargo')).toBe(false);
+    expect(matches('Hungary will not lift its veto on the oil embargo')).toBe(true);
+    expect(matches('Germany has not ruled out a ban on Russian oil')).toBe(true);
+  });
+  it('never adds a match by hiding an excluding word', () => {
+    // `any` matches, so the context step runs and hides "since Monday"; `m` stays excluded.
+    const c = compileMeasures([measure('m', 'oil NEAR/6 ban', { excludes: 'since' }), measure('any', 'oil')]);
+    const got = c.classify({ title: 'EU bans Russian oil since Monday', summary: null });
+    expect(got.map((x) => x.measureId)).toEqual(['any']);
+  });
+  it('quotes evidence from the original text at unchanged offsets', () => {
+    const title = 'Two years after the invasion, EU bans Russian oil';
+    const [m] = oil.classify({ title, summary: null });
+    expect(m?.evidence.map((e) => e.text)).toEqual(['bans', 'oil']);
+    for (const e of m?.evidence ?? []) expect(title.slice(e.start, e.end)).toBe(e.text);
+  });
+  it('explain reports the hidden words as not matching', () => {
+    const [e] = oil.explain({ title: 'Since the oil embargo, prices rose', summary: null });
+    expect(e?.matched).toBe(false);
+    expect(e?.query.matched).toBe(false);
+  });
+});
+
+interface Case {
+  id: string;
+  lang: string;
+  title: string;
+  summary: string | null;
+  labels: string[];
+  note: string;
+}
+
+describe('background / speculation / negation set with the default measures', () => {
+  let classifier: Classifier;
+  beforeAll(async () => {
+    classifier = compileMeasures(await loadMeasuresFile(`${root}config/measures.yaml`));
+  });
+  const cases: Case[] = readFileSync(`${root}test/fixtures/classifier/background.jsonl`, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as Case);
+
+  it('holds at least 40 English items and items in the other five languages', () => {
+    expect(cases.filter((c) => c.lang === 'en').length).toBeGreaterThanOrEqual(40);
+    expect(new Set(cases.map((c) => c.lang))).toEqual(new Set(['en', 'de', 'fr', 'pl', 'ru', 'uk']));
+  });
+  it.each(cases.map((c) => [c.id, c.note, c] as const))('%s (%s)', (_id, _note, c) => {
+    const got = classifier.classify({ title: c.title, summary: c.summary }).map((m) => m.measureId);
+    expect(got.sort()).toEqual([...c.labels].sort());
+  });
+});
