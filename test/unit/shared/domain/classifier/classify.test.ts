@@ -1,21 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { compileMatcher, compileMeasures } from '../../../../../shared/domain/classifier/index.js';
-import type { Measure } from '../../../../../shared/domain/types.js';
-
-function measure(id: string, query: string, extra: Partial<Measure> = {}): Measure {
-  return {
-    id,
-    name: id,
-    severity: 'high',
-    query,
-    requires: null,
-    excludes: null,
-    jurisdictions: [],
-    notes: null,
-    ...extra,
-  };
-}
+import { measure } from '../../../../support/measure.js';
 
 /** Ids of the measures a one-query classifier matches on (title, summary). */
 function hits(query: string, title: string, summary: string | null = null): boolean {
@@ -193,16 +179,7 @@ describe('compiled matcher', () => {
 });
 
 describe('evidence phrases', () => {
-  const m: Measure = {
-    id: 'oil',
-    name: 'Oil',
-    severity: 'high',
-    query: 'russian oil targeting',
-    requires: null,
-    excludes: null,
-    jurisdictions: [],
-    notes: null,
-  };
+  const m = measure('oil', 'russian oil targeting');
   const texts = (title: string) =>
     compileMeasures([m])
       .classify({ title, summary: null })[0]

@@ -8,23 +8,9 @@ import {
   compileMatcher,
   compileMeasures,
 } from '../../../../../shared/domain/classifier/index.js';
-import type { Measure } from '../../../../../shared/domain/types.js';
+import { measure } from '../../../../support/measure.js';
 
 const root = fileURLToPath(new URL('../../../../../', import.meta.url));
-
-function measure(id: string, query: string, extra: Partial<Measure> = {}): Measure {
-  return {
-    id,
-    name: id,
-    severity: 'high',
-    query,
-    requires: null,
-    excludes: null,
-    jurisdictions: [],
-    notes: null,
-    ...extra,
-  };
-}
 
 /** A one-measure classifier: oil near a sanctions word. */
 const oil = compileMatcher([measure('oil', 'oil NEAR/6 (sanction* OR ban OR banned OR embargo)')]);

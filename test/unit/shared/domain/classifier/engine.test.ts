@@ -8,20 +8,7 @@ import {
   tokenize,
 } from '../../../../../shared/domain/classifier/index.js';
 import type { Measure } from '../../../../../shared/domain/types.js';
-
-function measure(id: string, query: string, extra: Partial<Measure> = {}): Measure {
-  return {
-    id,
-    name: id,
-    severity: 'high',
-    query,
-    requires: null,
-    excludes: null,
-    jurisdictions: [],
-    notes: null,
-    ...extra,
-  };
-}
+import { measure } from '../../../../support/measure.js';
 
 const RUSSIA = '(russia* OR russian* OR moscow OR росси* OR rosj*)';
 const SANCTION = '(sanction* OR sankcj* OR санкц* OR embargo*)';
