@@ -64,9 +64,9 @@ describe('radar run --once against feeds on a loopback server', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('stores matches, prints and appends one alert per story, and names the failing feeds', async () => {
-    const dataDir = join(dir, 'data');
-    const r = await radar([
+  /** One `radar run --once` over the fixture feeds into `dataDir`. */
+  const runOnce = (dataDir: string, allowPrivateHosts: boolean) =>
+    radar([
       'run',
       '--once',
       '--feeds',
@@ -75,8 +75,12 @@ describe('radar run --once against feeds on a loopback server', () => {
       MEASURES,
       '--data-dir',
       dataDir,
-      '--allow-private-hosts',
+      ...(allowPrivateHosts ? ['--allow-private-hosts'] : []),
     ]);
+
+  it('stores matches, prints and appends one alert per story, and names the failing feeds', async () => {
+    const dataDir = join(dir, 'data');
+    const r = await runOnce(dataDir, true);
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/feed gone: FAILED HTTP_STATUS: .*404/);
@@ -112,17 +116,7 @@ describe('radar run --once against feeds on a loopback server', () => {
     expect(alerts.some((a) => String(a.feedId).includes('usgs'))).toBe(false);
 
     // Second run: nothing new, no alert.
-    const again = await radar([
-      'run',
-      '--once',
-      '--feeds',
-      feedsFile,
-      '--measures',
-      MEASURES,
-      '--data-dir',
-      dataDir,
-      '--allow-private-hosts',
-    ]);
+    const again = await runOnce(dataDir, true);
     expect(again.code).toBe(0);
     expect(again.out).not.toMatch(/^ALERT /m);
     expect(await outbox(dataDir)).toHaveLength(alerts.length);
@@ -154,16 +148,7 @@ describe('radar run --once against feeds on a loopback server', () => {
 
   it('refuses loopback feeds unless --allow-private-hosts is given', async () => {
     const dataDir = join(dir, 'data-guard');
-    const r = await radar([
-      'run',
-      '--once',
-      '--feeds',
-      feedsFile,
-      '--measures',
-      MEASURES,
-      '--data-dir',
-      dataDir,
-    ]);
+    const r = await runOnce(dataDir, false);
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/feed feed-\d-govuk: FAILED BLOCKED_ADDRESS/);
     expect(await outbox(dataDir)).toEqual([]);
