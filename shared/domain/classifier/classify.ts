@@ -48,7 +48,6 @@ export interface MeasureExplanation {
 
 type Hits = readonly number[];
 
-const NO_ATOMS: readonly number[] = [];
 const EMPTY_HITS: Hits = [];
 /** Evidence spans per match (query phrases first). */
 const MAX_EVIDENCE = 6;
@@ -118,7 +117,8 @@ export class CompiledClassifier implements Classifier {
   private pos = 0;
   private starts = new Int32Array(256);
   private ends = new Int32Array(256);
-  private posAtoms: Array<readonly number[]> = [];
+  /** Per token position: trie node × 2, + 1 when the token ended on it (see atomsAt). */
+  private posTok = new Int32Array(256);
   /**
    * Positions of each atom in the current item, as linked lists in flat typed arrays (cache-friendly
    * with thousands of atoms): occurrence o is at occPos[o], the atom's next one at occNext[o] (-1:
@@ -132,6 +132,11 @@ export class CompiledClassifier implements Classifier {
   /** Atom → slots of the long `any` lists that hold it (kept up to date by the scan), flattened. */
   private readonly anyStart: Int32Array;
   private readonly anyData: Int32Array;
+  /** Atom → pids of the phrases it anchors (set.atomPhrases), flattened. */
+  private readonly phraseStart: Int32Array;
+  private readonly phraseData: Int32Array;
+  /** Per phrase: equals gen when its anchor occurs in the item (a phrase cannot hold otherwise). */
+  private readonly phraseStamp: Int32Array;
   /** Atom → measures (set.atomMeasures), flattened. */
   private readonly measureStart: Int32Array;
   private readonly measureData: Int32Array;
@@ -153,7 +158,11 @@ export class CompiledClassifier implements Classifier {
   private cues: CueHit[] | null = null;
   /** Per cue of `cues`: resolved by resolveCue (null: dropped), or undefined while not needed. */
   private resolved: Array<CueHit | null | undefined> | null = null;
-  private sentenceOfPos: Int32Array | null = null;
+  /** Sentence number per token position (valid when sentencesReady), a buffer kept between items. */
+  private sentenceOfPos = new Int32Array(256);
+  private sentencesReady = false;
+  /** Clause number per token position (clauseIds), a buffer kept between items. */
+  private clauseOfPos = new Int32Array(256);
   /** Item generation: a memo slot is valid when its stamp equals it. */
   private gen = 0;
   private readonly testStamp: Int32Array;
@@ -173,6 +182,8 @@ export class CompiledClassifier implements Classifier {
     this.atomHead = new Int32Array(set.atomCount).fill(-1);
     this.atomTail = new Int32Array(set.atomCount);
     [this.measureStart, this.measureData] = flatten(set.atomMeasures, set.atomCount);
+    [this.phraseStart, this.phraseData] = flatten(set.atomPhrases, set.atomCount);
+    this.phraseStamp = new Int32Array(set.phraseCount);
     this.atomMask = new Uint8Array(set.atomCount);
     this.anyMask = new Uint8Array(set.anyCount);
     this.anyEager = new Uint8Array(set.anyCount);
@@ -257,7 +268,11 @@ export class CompiledClassifier implements Classifier {
     const clauses = this.clauseIds();
     const mask = contextMask(
       hits,
-      { count: this.pos, clauseOf: (p) => clauses[p] ?? 0, sentenceOf: this.sentenceOf },
+      {
+        count: this.pos,
+        clauseOf: (p) => (p < this.pos ? (clauses[p] as number) : 0),
+        sentenceOf: this.sentenceOf,
+      },
       exceptions,
     );
     return mask;
@@ -286,7 +301,7 @@ export class CompiledClassifier implements Classifier {
       if (prev !== -1) this.atomTail[a] = prev;
       atomMask[a] = fields;
     }
-    for (let p = 0; p < this.pos; p++) if (mask[p] === 1) this.posAtoms[p] = NO_ATOMS;
+    for (let p = 0; p < this.pos; p++) if (mask[p] === 1) this.posTok[p] = 0;
     // The scan keeps the long OR-lists' field masks: recompute them from what is left.
     for (let i = 0; i < this.touchedAny.length; i++) {
       const slot = this.touchedAny[i] as number;
@@ -300,6 +315,14 @@ export class CompiledClassifier implements Classifier {
       this.anyMask[slot] = fields;
     }
     this.gen++;
+    // The new generation voids the phrase stamps too: renew those whose anchor is still there.
+    for (let i = 0; i < touched.length; i++) {
+      const a = touched[i] as number;
+      if (atomMask[a] === 0) continue;
+      const end = this.phraseStart[a + 1] as number;
+      for (let j = this.phraseStart[a] as number; j < end; j++)
+        this.phraseStamp[this.phraseData[j] as number] = this.gen;
+    }
     this.cues = null;
     this.resolved = null;
   }
@@ -331,7 +354,9 @@ export class CompiledClassifier implements Classifier {
 
   /** Clause number of every token position: clauses end where sentences do and at , ; : ( ) dashes. */
   private clauseIds(): Int32Array {
-    const ids = new Int32Array(this.pos);
+    if (this.clauseOfPos.length < this.pos) this.clauseOfPos = new Int32Array(this.pos * 2);
+    const ids = this.clauseOfPos;
+    ids[0] = 0;
     let id = 0;
     for (let p = 1; p < this.pos; p++) {
       if (p === this.split || p === this.split + 1 || this.sentenceBreakBefore(p)) id++;
@@ -367,7 +392,9 @@ export class CompiledClassifier implements Classifier {
   tokenAtoms(text: string): Array<readonly number[]> {
     this.load({ title: text, summary: null });
     try {
-      return this.posAtoms.slice(0, this.split);
+      const out: Array<readonly number[]> = [];
+      for (let p = 0; p < this.split; p++) out.push(this.atomsAt(p));
+      return out;
     } finally {
       this.clear();
     }
@@ -392,12 +419,12 @@ export class CompiledClassifier implements Classifier {
    */
   private scan(text: string, field: number): void {
     const n = text.length;
-    const { pathAtoms, endAtoms, row, dense, oneSym, oneChild } = this.trie;
+    const { row, dense, oneSym, oneChild } = this.trie;
     let i = 0;
     while (i < n) {
       let c = text.charCodeAt(i);
       if (c < 128) {
-        if (ASCII_WORD[c] !== 1) {
+        if ((ASCII_SYMBOL[c] as number) < 0) {
           i++;
           continue;
         }
@@ -414,10 +441,10 @@ export class CompiledClassifier implements Classifier {
       while (i < n) {
         c = text.charCodeAt(i);
         if (c < 128) {
-          if (ASCII_WORD[c] !== 1) break;
+          // ASCII_SYMBOL folds upper case and is -1 for every non-word code unit.
+          const sym = ASCII_SYMBOL[c] as number;
+          if (sym < 0) break;
           if (node >= 0) {
-            // ASCII_SYMBOL folds upper case, so the tables need no lower-casing.
-            const sym = ASCII_SYMBOL[c] as number;
             const r = row[node] as number;
             node =
               r >= 0
@@ -440,12 +467,7 @@ export class CompiledClassifier implements Classifier {
         }
         i += cp > 0xffff ? 2 : 1;
       }
-      this.addToken(
-        start,
-        i,
-        node >= 0 ? (endAtoms[node] as readonly number[]) : (pathAtoms[last] as readonly number[]),
-        field,
-      );
+      this.addToken(start, i, node >= 0 ? node * 2 + 1 : last * 2, field);
       // Drop an English possessive: word + apostrophe + s + non-word.
       const q = i + 1 < n ? text.charCodeAt(i) : 0;
       if ((q === 0x27 || q === 0x2019 || q === 0x02bc || q === 0x2018) && APOSTROPHES.has(q)) {
@@ -455,7 +477,16 @@ export class CompiledClassifier implements Classifier {
     }
   }
 
-  private addToken(start: number, end: number, atoms: readonly number[], field: number): void {
+  /** The atoms of token position p (posTok: trie node × 2, + 1 when the token ended on it). */
+  private atomsAt(p: number): readonly number[] {
+    const t = this.posTok[p] as number;
+    return (t & 1) === 1
+      ? (this.trie.endAtoms[t >> 1] as readonly number[])
+      : (this.trie.pathAtoms[t >> 1] as readonly number[]);
+  }
+
+  /** Records token p; `tok` is its trie node × 2, + 1 when it ended on that node (0: no atoms). */
+  private addToken(start: number, end: number, tok: number, field: number): void {
     const p = this.pos++;
     if (p >= this.starts.length) {
       const grow = (a: Int32Array) => {
@@ -465,10 +496,19 @@ export class CompiledClassifier implements Classifier {
       };
       this.starts = grow(this.starts);
       this.ends = grow(this.ends);
+      this.posTok = grow(this.posTok);
     }
     this.starts[p] = start;
     this.ends[p] = end;
-    this.posAtoms[p] = atoms;
+    this.posTok[p] = tok;
+    const atoms =
+      (tok & 1) === 1
+        ? (this.trie.endTracked[tok >> 1] as readonly number[])
+        : (this.trie.pathTracked[tok >> 1] as readonly number[]);
+    if (atoms.length !== 0) this.addAtoms(p, atoms, field);
+  }
+
+  private addAtoms(p: number, atoms: readonly number[], field: number): void {
     for (let i = 0; i < atoms.length; i++) {
       const a = atoms[i] as number;
       const was = this.atomMask[a] as number;
@@ -505,6 +545,9 @@ export class CompiledClassifier implements Classifier {
   /** First occurrence of an atom in the item: note it and the measures whose query it feeds. */
   private touch(atom: number): void {
     this.touched.push(atom);
+    const pend = this.phraseStart[atom + 1] as number;
+    for (let j = this.phraseStart[atom] as number; j < pend; j++)
+      this.phraseStamp[this.phraseData[j] as number] = this.gen;
     const ms = this.measureData;
     const flags = this.candidate;
     const end = this.measureStart[atom + 1] as number;
@@ -525,18 +568,19 @@ export class CompiledClassifier implements Classifier {
     this.occCount = 0;
     this.cues = null;
     this.resolved = null;
-    this.sentenceOfPos = null;
+    this.sentencesReady = false;
     if (this.gen >= 0x7ffffff0) {
       this.gen = 0;
       this.testStamp.fill(0);
       this.hitStamp.fill(0);
       this.anyStamp.fill(0);
+      this.phraseStamp.fill(0);
     }
     this.gen++;
     this.scan(this.title, FIELD_TITLE);
     // One empty position between the fields keeps phrases and NEAR from spanning them.
     this.split = this.pos;
-    this.addToken(0, 0, NO_ATOMS, FIELD_TITLE);
+    this.addToken(0, 0, 0, FIELD_TITLE);
     this.scan(this.summary, FIELD_SUMMARY);
   }
 
@@ -558,9 +602,11 @@ export class CompiledClassifier implements Classifier {
     if (this.starts.length > 65536) {
       this.starts = new Int32Array(256);
       this.ends = new Int32Array(256);
-      this.posAtoms = [];
+      this.posTok = new Int32Array(256);
     }
     if (this.queryMark.length > 65536) this.queryMark = new Int32Array(256);
+    if (this.sentenceOfPos.length > 65536) this.sentenceOfPos = new Int32Array(256);
+    if (this.clauseOfPos.length > 65536) this.clauseOfPos = new Int32Array(256);
     if (this.occPos.length > 65536) {
       this.occPos = new Int32Array(512);
       this.occNext = new Int32Array(512);
@@ -609,6 +655,7 @@ export class CompiledClassifier implements Classifier {
   /** Boolean evaluation, memoised per node and field mask; evidence is collected only for matches. */
   private test(node: CompiledNode, mask: number): boolean {
     if (node.k === 'term') return this.has(node.atom, mask);
+    if (node.k === 'phrase' && this.phraseStamp[node.pid] !== this.gen) return false;
     if (node.k === 'any') return (this.anyFields(node.slot) & mask) !== 0;
     const slot = node.id * SLOTS + mask;
     if (this.testStamp[slot] === this.gen) return this.testValue[slot] === 1;
@@ -625,9 +672,8 @@ export class CompiledClassifier implements Classifier {
       case 'any':
         return (this.anyFields(node.slot) & mask) !== 0;
       case 'phrase':
-        for (let i = 0; i < node.atoms.length; i++)
-          if (!this.has(node.atoms[i] as number, mask)) return false;
-        return this.evaluate(node, mask) !== null;
+        // Only the anchor has positions of its own (the other words may be untracked).
+        return this.has(node.anchor, mask) && this.evaluate(node, mask) !== null;
       case 'and':
         for (const child of node.children) if (!this.test(child, mask)) return false;
         return true;
@@ -692,15 +738,18 @@ export class CompiledClassifier implements Classifier {
       case 'term':
         return this.has(node.atom, mask) ? this.positionsIn(node.atom, mask, null) : null;
       case 'phrase': {
+        // From each occurrence of the anchor, the other words are checked in the tokens around it
+        // (the empty token between the fields and hidden tokens hold no atoms, so never match).
         const atoms = node.atoms;
+        const at = atoms.indexOf(node.anchor);
         const { occPos, occNext } = this;
         let out: number[] | null = null;
-        for (let o = this.atomHead[atoms[0] as number] as number; o !== -1; o = occNext[o] as number) {
-          const p = occPos[o] as number;
-          if ((this.fieldOf(p) & mask) === 0 || p + atoms.length > this.pos) continue;
+        for (let o = this.atomHead[node.anchor] as number; o !== -1; o = occNext[o] as number) {
+          const p = (occPos[o] as number) - at;
+          if ((this.fieldOf(p + at) & mask) === 0 || p < 0 || p + atoms.length > this.pos) continue;
           let ok = true;
-          for (let k = 1; k < atoms.length && ok; k++) {
-            ok = (this.posAtoms[p + k] as readonly number[]).includes(atoms[k] as number);
+          for (let k = 0; k < atoms.length && ok; k++) {
+            if (k !== at) ok = this.atomsAt(p + k).includes(atoms[k] as number);
           }
           if (!ok) continue;
           if (out === null) out = [];
@@ -1030,8 +1079,10 @@ export class CompiledClassifier implements Classifier {
    * ("U.S. sanctions"). Computed only for items that matched.
    */
   private readonly sentenceOf = (position: number): number => {
-    if (this.sentenceOfPos === null) {
-      const ids = new Int32Array(this.pos);
+    if (!this.sentencesReady) {
+      if (this.sentenceOfPos.length < this.pos) this.sentenceOfPos = new Int32Array(this.pos * 2);
+      const ids = this.sentenceOfPos;
+      ids[0] = 0;
       let id = 0;
       for (let p = 1; p < this.pos; p++) {
         if (p === this.split || p === this.split + 1) id++;
@@ -1043,9 +1094,9 @@ export class CompiledClassifier implements Classifier {
         }
         ids[p] = id;
       }
-      this.sentenceOfPos = ids;
+      this.sentencesReady = true;
     }
-    return this.sentenceOfPos[position] ?? 0;
+    return position >= 0 && position < this.pos ? (this.sentenceOfPos[position] as number) : 0;
   };
 
   /** Sorts [start, end] pairs and merges overlapping ones. */

@@ -39,7 +39,8 @@ export type CompiledNode =
    * on first test (from the item's atoms via `member` when the list is long: > 16 atoms).
    */
   | { k: 'any'; id: number; slot: number; atoms: number[]; member: Uint8Array | null }
-  | { k: 'phrase'; id: number; atoms: number[] }
+  /** `pid` indexes the per-item liveness stamp set when its `anchor` (rarest atom) occurs. */
+  | { k: 'phrase'; id: number; atoms: number[]; pid: number; anchor: number }
   | { k: 'and'; id: number; children: CompiledNode[] }
   /** `gate`: slot of an `any` node that some atom of must occur for the OR to hold (-1: none). */
   | { k: 'or'; id: number; children: CompiledNode[]; gate: number }
@@ -79,6 +80,13 @@ export interface Trie {
   oneChild: Int32Array;
   pathAtoms: Array<readonly number[]>;
   endAtoms: Array<readonly number[]>;
+  /**
+   * The same lists without the untracked atoms (words that occur in phrases only, never first to
+   * check: "the", "to", "of"). A phrase finds those through the token's full list; the matcher
+   * keeps positions, field masks and candidates for tracked atoms only.
+   */
+  pathTracked: Array<readonly number[]>;
+  endTracked: Array<readonly number[]>;
   nodeCount: number;
 }
 
@@ -110,6 +118,10 @@ export interface CompiledSet {
    * atom of its necessary set (the rarest-looking one; every atom it mentions when there is none).
    */
   atomMeasures: number[][];
+  /** Number of distinct phrase nodes (liveness stamps). */
+  phraseCount: number;
+  /** Atom → pids of the phrases it anchors: a phrase can hold in an item only when its anchor occurs. */
+  atomPhrases: number[][];
   /** Measures whose query is true on an empty text (only NOTs): evaluated for every item. */
   alwaysEvaluate: number[];
   stageCues: Array<{ stage: Stage; node: CompiledNode }>;
@@ -181,9 +193,16 @@ class DagBuilder {
   readonly atoms = new AtomTable();
   readonly nodes = new NodeStore();
   readonly anys: Array<Extract<CompiledNode, { k: 'any' }>> = [];
+  readonly phrases: Array<Extract<CompiledNode, { k: 'phrase' }>> = [];
+
+  readonly terms: Array<Extract<CompiledNode, { k: 'term' }>> = [];
 
   term(atom: number): CompiledNode {
-    return this.nodes.intern(`t${atom}`, (id) => ({ k: 'term', id, atom }));
+    return this.nodes.intern(`t${atom}`, (id) => {
+      const node = { k: 'term' as const, id, atom };
+      this.terms.push(node);
+      return node;
+    });
   }
 
   any(atoms: number[]): CompiledNode {
@@ -214,7 +233,17 @@ class DagBuilder {
         return this.term(this.atoms.atom(node.word));
       case 'phrase': {
         const ids = node.words.map((w) => this.atoms.atom(w));
-        return this.nodes.intern(`p${ids.join(',')}`, (id) => ({ k: 'phrase', id, atoms: ids }));
+        return this.nodes.intern(`p${ids.join(',')}`, (id) => {
+          const node = {
+            k: 'phrase' as const,
+            id,
+            atoms: ids,
+            pid: this.phrases.length,
+            anchor: ids[0] as number,
+          };
+          this.phrases.push(node);
+          return node;
+        });
       }
       case 'and': {
         const children: CompiledNode[] = [];
@@ -322,6 +351,7 @@ class DagBuilder {
         case 'phrase': {
           let best = node.atoms[0] as number;
           for (const a of node.atoms) if (weight(a) < weight(best)) best = a;
+          node.anchor = best;
           result = [best];
           break;
         }
@@ -552,10 +582,14 @@ class TrieBuilder {
     else if (!list.includes(atom)) list.push(atom);
   }
 
-  build(): Trie {
+  build(tracked: Uint8Array): Trie {
     const n = this.count;
     const pathAtoms: Array<readonly number[]> = new Array(n);
     const endAtoms: Array<readonly number[]> = new Array(n);
+    const pathTracked: Array<readonly number[]> = new Array(n);
+    const endTracked: Array<readonly number[]> = new Array(n);
+    const keep = (list: readonly number[]) =>
+      list.every((a) => tracked[a] === 1) ? list : list.filter((a) => tracked[a] === 1);
     // A node is created after its parent, so one forward pass sees each parent first.
     for (let node = 0; node < n; node++) {
       const own = this.prefixAtom[node] as number;
@@ -564,6 +598,8 @@ class TrieBuilder {
       pathAtoms[node] = path;
       const words = this.wordAtoms[node];
       endAtoms[node] = words ? [...words, ...path] : path;
+      pathTracked[node] = keep(path);
+      endTracked[node] = keep(endAtoms[node] as readonly number[]);
     }
     const { tabNode, tabCode, tabChild } = this;
     const kids = new Int32Array(n);
@@ -603,6 +639,8 @@ class TrieBuilder {
       oneChild,
       pathAtoms,
       endAtoms,
+      pathTracked,
+      endTracked,
       nodeCount: n,
     };
   }
@@ -664,6 +702,17 @@ export function compileSet(measures: readonly Measure[]): CompiledSet {
     contextExceptions,
   ]);
   while (atomMeasures.length < atoms.count) atomMeasures.push([]);
+  const atomPhrases: number[][] = Array.from({ length: atoms.count }, () => []);
+  // Tracked atoms: terms, OR-list members and phrase anchors. A word found only inside phrases,
+  // after their anchor, needs no positions of its own (see Trie.endTracked).
+  const tracked = new Uint8Array(atoms.count);
+  for (const ph of dag.phrases) {
+    need(ph); // sets the phrase's anchor: its rarest-looking atom
+    (atomPhrases[ph.anchor] as number[]).push(ph.pid);
+    tracked[ph.anchor] = 1;
+  }
+  for (const node of dag.terms) tracked[node.atom] = 1;
+  for (const node of dag.anys) for (const a of node.atoms) tracked[a] = 1;
   for (const { query, index } of compiled) {
     if (trueOnEmpty(query)) {
       alwaysEvaluate.push(index);
@@ -691,7 +740,7 @@ export function compileSet(measures: readonly Measure[]): CompiledSet {
   const fingerprintOf = () => JSON.stringify([ENGINE_VERSION, fingerprint]);
   return {
     measures: compiled,
-    trie: trie.build(),
+    trie: trie.build(tracked),
     stemAtoms: atoms.stemAtoms,
     exactAtoms: atoms.exactAtoms,
     prefixAtoms: atoms.prefixAtoms,
@@ -699,6 +748,8 @@ export function compileSet(measures: readonly Measure[]): CompiledSet {
     nodeCount: dag.nodes.count,
     anyCount: dag.anys.length,
     anys: dag.anys,
+    phraseCount: dag.phrases.length,
+    atomPhrases,
     atomMeasures,
     alwaysEvaluate,
     stageCues,
