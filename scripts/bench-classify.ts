@@ -1,20 +1,26 @@
 /**
  * Benchmark of `radar classify`, whole process included (node start, loading and compiling the
- * measures, reading, classifying, writing):
- *   - 40,000 items with the default measures;
- *   - the same with 500 measures (the defaults plus 492 generated ones);
- *   - a bare pass over the same JSON Lines (read, parse, fold case, tokenize, write a line per item).
- * Items are the dev set cycled (ids made unique). Classify runs the shipped CLI bundle
- * (`node bin/radar.mjs classify`, rebuilt first with scripts/build-cli.mjs); the bare pass is
- * bundled with esbuild the same way.
+ * measures, reading, classifying, writing), on two streams of 40,000 items:
+ *   - news: the labelled dev set cycled (ids made unique): sanctions news, so about half the items
+ *     match a default measure and carry evidence, the worst case for output and evaluation;
+ *   - feeds: the items of the real feeds in ../shared/data/feeds/real, parsed by our feed parser and
+ *     cycled: what the pipeline classifies in production, where few items match.
+ * On each: a bare pass (read, parse, fold case, tokenize, write a line per item); the default
+ * measures; 500 measures (the defaults plus 492 generated) of two kinds: "vocabulary" ones built
+ * from random corpus words (they almost never match: the cost of a larger dictionary) and
+ * "analyst" ones, each built from the words of one seed item like an analyst would (they match:
+ * the cost of evaluating and writing many matching measures). The share of items with a match is
+ * printed per row. Classify runs the shipped CLI bundle (`node bin/radar.mjs classify`, rebuilt
+ * first with scripts/build-cli.mjs); the bare pass is bundled with esbuild the same way.
  *
- *   npx tsx scripts/bench-classify.ts [DATASET=../shared/data/news/dev.jsonl] [--items N] [--runs N=5]
+ *   npx tsx scripts/bench-classify.ts [NEWS=../shared/data/news/dev.jsonl] [--feeds DIR]
+ *     [--items N=40000] [--runs N=5]
  *
  * Runs are interleaved (bare, default, 500, bare, …) so load from other processes hits all three
  * alike; each figure is the median. The load average is printed: figures under load are not comparable.
  */
 import { spawnSync } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -23,32 +29,58 @@ import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
 import { loadMeasuresFile } from '../shared/config/load-files.js';
 import { compileMeasures, foldText } from '../shared/domain/classifier/index.js';
+import { parseFeed } from '../shared/domain/feed/index.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const { values, positionals } = parseArgs({
   args: process.argv.slice(2),
-  options: { items: { type: 'string' }, runs: { type: 'string' } },
+  options: { items: { type: 'string' }, runs: { type: 'string' }, feeds: { type: 'string' } },
   allowPositionals: true,
 });
 const itemCount = Number(values.items ?? 40_000);
 const runs = Math.max(1, Number(values.runs ?? 5));
-const dataset = resolve(process.cwd(), positionals[0] ?? '../shared/data/news/dev.jsonl');
+const newsFile = resolve(process.cwd(), positionals[0] ?? '../shared/data/news/dev.jsonl');
+const feedsDir = resolve(process.cwd(), values.feeds ?? '../shared/data/feeds/real');
+if (!Number.isInteger(itemCount) || itemCount < 1) throw new Error(`--items: expected a positive integer`);
 const work = mkdtempSync(join(tmpdir(), 'radar-bench-'));
 
-// Input: the dataset cycled to itemCount lines.
-const source = readFileSync(dataset, 'utf8')
+interface Item {
+  id: string;
+  title: string | null;
+  summary: string | null;
+}
+
+const newsItems: Item[] = readFileSync(newsFile, 'utf8')
   .split('\n')
   .filter((l) => l.trim() !== '')
-  .map((l) => JSON.parse(l) as { id: string; title: string; summary: string });
-const lines: string[] = [];
-for (let i = 0; i < itemCount; i++) {
-  const s = source[i % source.length] as (typeof source)[number];
-  lines.push(JSON.stringify({ id: `${s.id}-${i}`, title: s.title, summary: s.summary }));
+  .map((l) => JSON.parse(l) as Item);
+const feedItems: Item[] = [];
+for (const name of readdirSync(feedsDir).sort()) {
+  try {
+    const feed = await parseFeed(readFileSync(join(feedsDir, name)));
+    feed.items.forEach((it, i) => {
+      feedItems.push({ id: `${name}#${i}`, title: it.title, summary: it.summary });
+    });
+  } catch {
+    // A file that is not a feed adds no items.
+  }
 }
-const input = join(work, 'items.jsonl');
-writeFileSync(input, `${lines.join('\n')}\n`);
+if (feedItems.length === 0) throw new Error(`${feedsDir}: no feed items found`);
 
-// 500 measures: the defaults plus generated ones drawn from the corpus vocabulary (seeded PRNG).
+/** The items cycled to itemCount lines (ids made unique), written as JSON Lines. */
+function writeStream(name: string, items: Item[]): string {
+  const lines: string[] = [];
+  for (let i = 0; i < itemCount; i++) {
+    const s = items[i % items.length] as Item;
+    lines.push(JSON.stringify({ id: `${s.id}-${i}`, title: s.title, summary: s.summary }));
+  }
+  const file = join(work, `${name}.jsonl`);
+  writeFileSync(file, `${lines.join('\n')}\n`);
+  return file;
+}
+const streams = { news: writeStream('news', newsItems), feeds: writeStream('feeds', feedItems) };
+
+// 500 measures: the defaults plus generated ones (seeded PRNG, so every run benches the same files).
 const defaultsFile = join(root, 'config/measures.yaml');
 const defaults = await loadMeasuresFile(defaultsFile);
 let seed = 42;
@@ -56,21 +88,52 @@ const rand = () => {
   seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
   return seed / 2 ** 32;
 };
-const vocab = [...new Set(source.flatMap((s) => foldText(`${s.title} ${s.summary}`).split(' ')))].filter(
-  (w) => w.length >= 4 && /^[a-z]+$/.test(w),
-);
-const pick = () => vocab[Math.floor(rand() * vocab.length)] as string;
-const term = () =>
-  rand() < 0.25 ? `${pick().slice(0, 5)}*` : rand() < 0.2 ? `"${pick()} ${pick()}"` : pick();
-const generated: string[] = [];
-for (let i = 0; generated.length < 500 - defaults.length; i++) {
-  const q = `(${term()} OR ${term()} OR ${term()}) AND (${term()} NEAR/6 ${term()}) NOT ${term()}`;
-  generated.push(
-    `  - id: gen-${i}\n    name: generated ${i}\n    severity: low\n    query: '${q}'\n    requires: '${term()} OR ${term()}'\n`,
-  );
+const wordsOf = (it: Item) => foldText(`${it.title ?? ''} ${it.summary ?? ''}`).split(' ');
+const vocab = [...new Set(newsItems.flatMap(wordsOf))].filter((w) => w.length >= 4 && /^[a-z]+$/.test(w));
+const pickFrom = (list: string[]) => list[Math.floor(rand() * list.length)] as string;
+const measureYaml = (id: string, query: string, requires: string | null) =>
+  `  - id: ${id}\n    name: generated ${id}\n    severity: low\n    query: '${query}'\n` +
+  (requires === null ? '' : `    requires: '${requires}'\n`);
+const withDefaults = (generated: string[]) => `${readFileSync(defaultsFile, 'utf8')}${generated.join('')}`;
+
+// Vocabulary measures: random words, so they almost never match (a larger dictionary only).
+const vocabTerm = () => {
+  const r = rand();
+  return r < 0.25
+    ? `${pickFrom(vocab).slice(0, 5)}*`
+    : r < 0.45
+      ? `"${pickFrom(vocab)} ${pickFrom(vocab)}"`
+      : pickFrom(vocab);
+};
+const vocabMeasures: string[] = [];
+for (let i = 0; vocabMeasures.length < 500 - defaults.length; i++) {
+  const q = `(${vocabTerm()} OR ${vocabTerm()} OR ${vocabTerm()}) AND (${vocabTerm()} NEAR/6 ${vocabTerm()}) NOT ${vocabTerm()}`;
+  vocabMeasures.push(measureYaml(`vocab-${i}`, q, `${vocabTerm()} OR ${vocabTerm()}`));
 }
-const manyFile = join(work, 'measures-500.yaml');
-writeFileSync(manyFile, `${readFileSync(defaultsFile, 'utf8')}${generated.join('')}`);
+// Analyst measures: the content words of one seed item (news or feed, alternately), combined as an
+// analyst would (a subject NEAR an action, alternatives, a prefix, sometimes a phrase or a NOT).
+const STOP = new Set(
+  'that this with from have will been were their which about after would said says into more than also over they there what when where while'.split(
+    ' ',
+  ),
+);
+const analystMeasures: string[] = [];
+for (let i = 0; analystMeasures.length < 500 - defaults.length; i++) {
+  const seedItem = (i % 2 === 0
+    ? pickFrom(newsItems as never)
+    : pickFrom(feedItems as never)) as unknown as Item;
+  const words = wordsOf(seedItem).filter((w) => w.length >= 5 && /^\p{L}+$/u.test(w) && !STOP.has(w));
+  if (words.length < 4) continue;
+  const w = () => pickFrom(words);
+  const j = Math.floor(rand() * (words.length - 1));
+  const left = rand() < 0.3 ? `"${words[j]} ${words[j + 1]}"` : `(${w()} OR ${w().slice(0, 5)}*)`;
+  const q = `${left} NEAR/10 (${w()} OR ${w()})${rand() < 0.3 ? ` NOT ${pickFrom(vocab)}` : ''}`;
+  analystMeasures.push(measureYaml(`analyst-${i}`, q, rand() < 0.5 ? `${w()} OR ${w()} OR ${w()}` : null));
+}
+const vocabFile = join(work, 'measures-500-vocabulary.yaml');
+writeFileSync(vocabFile, withDefaults(vocabMeasures));
+const analystFile = join(work, 'measures-500-analyst.yaml');
+writeFileSync(analystFile, withDefaults(analystMeasures));
 
 // The CLI bundle as users run it (code-split: `classify` loads only its own chunks).
 const rebuilt = spawnSync(process.execPath, [join(root, 'scripts/build-cli.mjs')], { stdio: 'inherit' });
@@ -126,68 +189,128 @@ await build({
   },
 });
 
-/** Wall time (ms) of `node script args < input` (stdin is the file, as in a shell), output discarded. */
-function once(script: string, args: string[]): number {
+/** Wall time (ms) of `node script args < input` (stdin is the file, as in a shell); output to `out`. */
+function once(script: string, args: string[], input: string, out: string | null): number {
   const t0 = performance.now();
   const fd = openSync(input, 'r');
-  const res = spawnSync(process.execPath, [script, ...args], { stdio: [fd, 'ignore', 'inherit'], cwd: root });
+  const outFd = out === null ? 'ignore' : openSync(out, 'w');
+  const res = spawnSync(process.execPath, [script, ...args], { stdio: [fd, outFd, 'inherit'], cwd: root });
   closeSync(fd);
+  if (typeof outFd === 'number') closeSync(outFd);
   const ms = performance.now() - t0;
   if (res.status !== 0) throw new Error(`${script} exited with ${res.status}`);
   return ms;
 }
 
-/** Median wall time of each command, runs interleaved so background load hits them alike. */
-function medians(commands: Array<[string, string[]]>): number[] {
-  // One untimed run each first, so every command is measured with a warm file cache.
-  for (const [script, args] of commands) once(script, args);
-  const times: number[][] = commands.map(() => []);
-  for (let r = 0; r < runs; r++) {
-    commands.forEach(([script, args], i) => {
-      times[i]?.push(once(script, args));
-    });
-  }
-  return times.map((t) => t.sort((a, b) => a - b)[Math.floor(t.length / 2)] as number);
+interface Command {
+  label: string;
+  script: string;
+  args: string[];
+  input: string;
 }
 
+/** Median wall time of each command, runs interleaved so background load hits them alike. */
+function medians(commands: Command[]): Array<{ ms: number; matched: number | null }> {
+  // One untimed run each first (warm file cache), its output kept to count the items that matched.
+  const matched = commands.map((c, i) => {
+    const out = join(work, `out-${i}.jsonl`);
+    once(c.script, c.args, c.input, out);
+    if (c.script !== cli) return null;
+    const lines = readFileSync(out, 'utf8')
+      .split('\n')
+      .filter((l) => l !== '');
+    rmSync(out);
+    return lines.filter((l) => !l.endsWith('"measures":[]}')).length / lines.length;
+  });
+  const times: number[][] = commands.map(() => []);
+  for (let r = 0; r < runs; r++) {
+    commands.forEach((c, i) => {
+      times[i]?.push(once(c.script, c.args, c.input, null));
+    });
+  }
+  return times.map((t, i) => ({
+    ms: t.sort((a, b) => a - b)[Math.floor(t.length / 2)] as number,
+    matched: matched[i] ?? null,
+  }));
+}
+
+const bare = join(work, 'bare.mjs');
+const commandsFor = (input: string): Command[] => [
+  { label: 'bare pass (read, parse, fold, tokenize, write)', script: bare, args: [], input },
+  {
+    label: `classify, ${defaults.length} default measures`,
+    script: cli,
+    args: ['classify', '--measures', defaultsFile],
+    input,
+  },
+  {
+    label: 'classify, 500 measures (vocabulary)',
+    script: cli,
+    args: ['classify', '--measures', vocabFile],
+    input,
+  },
+  {
+    label: 'classify, 500 measures (analyst)',
+    script: cli,
+    args: ['classify', '--measures', analystFile],
+    input,
+  },
+];
 const load0 = loadavg();
-const [bare, def, many] = medians([
-  [join(work, 'bare.mjs'), []],
-  [cli, ['classify', '--measures', defaultsFile]],
-  [cli, ['classify', '--measures', manyFile]],
-]) as [number, number, number];
+const results = {
+  news: medians(commandsFor(streams.news)),
+  feeds: medians(commandsFor(streams.feeds)),
+};
 const load1 = loadavg();
 
 // In-process classify only (no process start, no I/O), for reference.
-const items = lines.map((l) => JSON.parse(l) as { title: string; summary: string });
-const inProcess = (file: string) => {
-  const c = compileMeasures(file === defaultsFile ? defaults : []);
-  for (let i = 0; i < 2000; i++) c.classify(items[i % items.length] as { title: string; summary: string });
+const inProcess = (items: Item[]) => {
+  const c = compileMeasures(defaults);
+  const texts = Array.from({ length: itemCount }, (_, i) => items[i % items.length] as Item);
+  for (let i = 0; i < 2000; i++) c.classify(texts[i % texts.length] as Item);
   const t0 = performance.now();
-  for (const it of items) c.classify(it);
+  for (const it of texts) c.classify(it);
   return performance.now() - t0;
 };
-const coreMs = inProcess(defaultsFile);
 
 const rate = (ms: number) => Math.round((itemCount / ms) * 1000).toLocaleString('en-US');
-const row = (label: string, ms: number, note: string) =>
-  console.log(
-    `${label.padEnd(44)} ${ms.toFixed(0).padStart(6)} ms  ${rate(ms).padStart(8)} items/s  ${note}`,
-  );
+const pct = (x: number | null) => (x === null ? '' : `${(x * 100).toFixed(1)} % matched`);
 console.log(
-  `items: ${itemCount} (from ${dataset}), median of ${runs} runs, whole process (node start included); ` +
+  `items: ${itemCount} per stream, median of ${runs} runs, whole process (node start included); ` +
     `load average ${load0.map((l) => l.toFixed(2)).join(' ')} → ${load1.map((l) => l.toFixed(2)).join(' ')} on ${availableParallelism()} cores`,
 );
-row('bare pass (read, parse, fold, tokenize, write)', bare, '');
-row(
-  `classify, ${defaults.length} default measures`,
-  def,
-  `= ${(def / bare).toFixed(2)} × bare (target ≤ 1.5; ≥ 50,000 items/s)`,
-);
-row(
-  'classify, 500 measures',
-  many,
-  `= ${(many / def).toFixed(2)} × default (target ≤ 1.3), ${(many / bare).toFixed(2)} × bare`,
-);
-console.log(`in-process classify only, default measures: ${coreMs.toFixed(0)} ms  ${rate(coreMs)} items/s`);
+for (const [name, source, rows] of [
+  ['news', `${newsFile}, ${newsItems.length} items cycled`, results.news],
+  ['feeds', `${feedsDir}, ${feedItems.length} items cycled`, results.feeds],
+] as const) {
+  console.log(`\n${name} stream (${source}):`);
+  const [bareRow, def, vocabRow, analyst] = rows as [
+    { ms: number },
+    { ms: number; matched: number | null },
+    { ms: number; matched: number | null },
+    { ms: number; matched: number | null },
+  ];
+  const row = (label: string, ms: number, note: string) =>
+    console.log(
+      `  ${label.padEnd(44)} ${ms.toFixed(0).padStart(6)} ms  ${rate(ms).padStart(8)} items/s  ${note}`,
+    );
+  row('bare pass (read, parse, fold, tokenize, write)', bareRow.ms, '');
+  row(
+    `classify, ${defaults.length} default measures`,
+    def.ms,
+    `= ${(def.ms / bareRow.ms).toFixed(2)} × bare (target ≤ 1.5; ≥ 50,000 items/s), ${pct(def.matched)}`,
+  );
+  row(
+    'classify, 500 measures (vocabulary)',
+    vocabRow.ms,
+    `= ${(vocabRow.ms / def.ms).toFixed(2)} × default (target ≤ 1.3), ${pct(vocabRow.matched)}`,
+  );
+  row(
+    'classify, 500 measures (analyst)',
+    analyst.ms,
+    `= ${(analyst.ms / def.ms).toFixed(2)} × default (target ≤ 1.3), ${pct(analyst.matched)}`,
+  );
+  const core = inProcess(name === 'news' ? newsItems : feedItems);
+  console.log(`  in-process classify only, default measures: ${core.toFixed(0)} ms  ${rate(core)} items/s`);
+}
 rmSync(work, { recursive: true, force: true });

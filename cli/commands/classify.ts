@@ -11,6 +11,7 @@ import type { CompiledClassifier } from '../../shared/domain/classifier/classify
 import { type Classifier, compileMatcher } from '../../shared/domain/classifier/index.js';
 import type { Evidence, MeasureMatch } from '../../shared/domain/types.js';
 import { parseOptions } from '../args.js';
+import { cacheDirFor, compileCached } from '../compile-cache.js';
 import type { CliIo } from '../io.js';
 
 /** Default measures file, relative to the working directory. */
@@ -21,9 +22,18 @@ const MAX_LINE_CHARS = 8 * 1024 * 1024;
 const BLOCK_BYTES = 256 * 1024;
 const FLUSH_BYTES = 192 * 1024;
 
-/** Loads and compiles a measures file (default config/measures.yaml under cwd); throws ConfigError or MeasureQueryError. */
-export async function loadClassifier(file: string | undefined, cwd: string): Promise<CompiledClassifier> {
-  return compileMatcher(await loadMeasuresFileFast(resolve(cwd, file ?? DEFAULT_MEASURES_FILE)));
+/**
+ * Loads and compiles a measures file (default config/measures.yaml under cwd); throws ConfigError
+ * or MeasureQueryError. With `env`, a compiled set cached for the same measures is used (see
+ * compile-cache.ts); without, it always compiles (`radar measures check`).
+ */
+export async function loadClassifier(
+  file: string | undefined,
+  cwd: string,
+  env?: Record<string, string | undefined>,
+): Promise<CompiledClassifier> {
+  const measures = await loadMeasuresFileFast(resolve(cwd, file ?? DEFAULT_MEASURES_FILE));
+  return env === undefined ? compileMatcher(measures) : compileCached(measures, cacheDirFor(env));
 }
 
 type Id = string | number | null;
@@ -248,7 +258,7 @@ export async function classifyStream(classifier: Classifier, io: CliIo): Promise
 /** `radar classify` entry point. */
 export default async function classify(args: string[], io: CliIo): Promise<number> {
   const { values } = parseOptions('classify', args, { measures: { type: 'string' } });
-  const classifier = await loadClassifier(values.measures, io.cwd);
+  const classifier = await loadClassifier(values.measures, io.cwd, io.env);
   await classifyStream(classifier, io);
   return 0;
 }

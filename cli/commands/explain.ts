@@ -48,7 +48,7 @@ export default async function explain(args: string[], io: CliIo): Promise<number
       'radar explain: expected one TEXT argument (quote it), e.g. radar explain "EU adopts 12th package"',
     );
   }
-  const classifier = await loadClassifier(values.measures, io.cwd);
+  const classifier = await loadClassifier(values.measures, io.cwd, io.env);
   if (values.measure !== undefined && !classifier.measures.some((m) => m.id === values.measure)) {
     throw new UsageError(
       `radar explain: unknown measure "${values.measure}" (known: ${classifier.measures.map((m) => m.id).join(', ')})`,

@@ -109,6 +109,8 @@ export interface CompiledSet {
   atomCount: number;
   /** Number of distinct DAG nodes (memo table size). */
   nodeCount: number;
+  /** Every DAG node by id (children before parents). */
+  nodes: CompiledNode[];
   /** Number of distinct `any` nodes. */
   anyCount: number;
   /** The `any` nodes by slot (gates included). */
@@ -174,6 +176,8 @@ class AtomTable {
 /** Hash-consing store: one node object per distinct sub-expression. */
 class NodeStore {
   private readonly byKey = new Map<string, CompiledNode>();
+  /** Every node by id (a node's children have smaller ids: they are interned first). */
+  readonly list: CompiledNode[] = [];
   count = 0;
 
   intern<T extends CompiledNode>(key: string, make: (id: number) => T): T {
@@ -181,6 +185,7 @@ class NodeStore {
     if (found !== undefined) return found as T;
     const node = make(this.count++);
     this.byKey.set(key, node);
+    this.list.push(node);
     return node;
   }
 }
@@ -474,7 +479,7 @@ function trueOnEmpty(node: CompiledNode): boolean {
 }
 
 /** FNV-1a over UTF-16 code units with two seeds: a stable 64-bit hex digest without node:crypto. */
-function stableHash(text: string): string {
+export function stableHash(text: string): string {
   let h1 = 0x811c9dc5;
   let h2 = 0x01000193 ^ 0x5bd1e995;
   for (let i = 0; i < text.length; i++) {
@@ -723,21 +728,12 @@ export function compileSet(measures: readonly Measure[]): CompiledSet {
     // mention some common word of every item.
     for (const a of need(query) ?? atomsOf(query)) (atomMeasures[a] as number[]).push(index);
   }
-  // Long OR-lists get a membership table, so testing them costs the item's atoms, not the list's.
-  for (const node of dag.anys) {
-    if (node.atoms.length <= 16) continue;
-    node.member = new Uint8Array(atoms.count);
-    for (const a of node.atoms) node.member[a] = 1;
-  }
+  addMemberTables(dag.anys, atoms.count);
   const trie = new TrieBuilder();
   for (const [p, a] of atoms.prefixAtoms) trie.addPrefix(p, a);
   for (const [w, a] of atoms.exactAtoms) trie.addWord(w, a);
   for (const [s, a] of atoms.stemAtoms) for (const w of inflections(s)) trie.addWord(w, a);
-  // Hashed on first read: `radar classify` never reads it, and hashing costs a cold start ~8 ms.
-  let rulesVersion: string | null = null;
-  // The fields it covers, copied now: a caller mutating its Measure objects later cannot change it.
-  const fingerprint = measures.map((m) => [m.id, m.severity, m.query, m.requires, m.excludes]);
-  const fingerprintOf = () => JSON.stringify([ENGINE_VERSION, fingerprint]);
+  const rulesVersion = lazyRulesVersion(measures);
   return {
     measures: compiled,
     trie: trie.build(tracked),
@@ -746,6 +742,7 @@ export function compileSet(measures: readonly Measure[]): CompiledSet {
     prefixAtoms: atoms.prefixAtoms,
     atomCount: atoms.count,
     nodeCount: dag.nodes.count,
+    nodes: dag.nodes.list,
     anyCount: dag.anys.length,
     anys: dag.anys,
     phraseCount: dag.phrases.length,
@@ -759,8 +756,30 @@ export function compileSet(measures: readonly Measure[]): CompiledSet {
     modalMaxWords,
     nounMarkers,
     get rulesVersion(): string {
-      rulesVersion ??= stableHash(fingerprintOf());
-      return rulesVersion;
+      return rulesVersion();
     },
+  };
+}
+
+/** Long OR-lists get a membership table, so testing them costs the item's atoms, not the list's. */
+export function addMemberTables(anys: Array<Extract<CompiledNode, { k: 'any' }>>, atomCount: number): void {
+  for (const node of anys) {
+    if (node.atoms.length <= 16) continue;
+    node.member = new Uint8Array(atomCount);
+    for (const a of node.atoms) node.member[a] = 1;
+  }
+}
+
+/**
+ * The rules version of a measure set, hashed on first call: `radar classify` never reads it, and
+ * hashing costs a cold start ~8 ms. The fields it covers are copied now, so a caller mutating its
+ * Measure objects later cannot change it.
+ */
+export function lazyRulesVersion(measures: readonly Measure[]): () => string {
+  const fingerprint = measures.map((m) => [m.id, m.severity, m.query, m.requires, m.excludes]);
+  let version: string | null = null;
+  return () => {
+    version ??= stableHash(JSON.stringify([ENGINE_VERSION, fingerprint]));
+    return version;
   };
 }

@@ -1,0 +1,100 @@
+import { mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { cacheDirFor, cacheKey, compileCached } from '../../../cli/compile-cache.js';
+import { compileSet } from '../../../shared/domain/classifier/compile.js';
+import type { CompiledClassifier } from '../../../shared/domain/classifier/index.js';
+import { serializeSet } from '../../../shared/domain/classifier/serialize.js';
+import { measure } from '../../support/measure.js';
+
+const measures = [
+  measure('oil', 'oil NEAR/4 sanction*', { requires: 'russia*' }),
+  measure('fleet', '"shadow fleet"'),
+];
+const item = { title: 'Russia widens oil sanctions', summary: 'A new shadow fleet listing.' };
+const ids = (c: CompiledClassifier) => c.classify(item).map((m) => m.measureId);
+let dir: string;
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'radar-cache-'));
+});
+afterEach(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('compiled measures cache', () => {
+  it('stores an entry on the first compile and reads it back on the next', () => {
+    const first = compileCached(measures, dir, 'build-a');
+    expect(ids(first)).toEqual(['oil', 'fleet']);
+    const key = cacheKey(measures, 'build-a');
+    expect(readdirSync(dir)).toEqual([key]);
+    // Plant a set compiled from other queries under the same ids: a second call that reads the
+    // cache behaves like the planted set, which proves it did not compile.
+    const planted = [measure('oil', 'widens'), measure('fleet', 'nothing')];
+    writeFileSync(join(dir, key), serializeSet(compileSet(planted)));
+    expect(ids(compileCached(measures, dir, 'build-a'))).toEqual(['oil']);
+  });
+
+  it('keys entries by build and by clauses, so edits and new releases never read stale ones', () => {
+    const edited = [
+      measure('oil', 'oil NEAR/4 sanction*', { requires: 'moscow' }),
+      measures[1] as (typeof measures)[0],
+    ];
+    expect(cacheKey(measures, 'build-a')).not.toBe(cacheKey(measures, 'build-b'));
+    expect(cacheKey(measures, 'build-a')).not.toBe(cacheKey(edited, 'build-a'));
+    // Severity and name do not change what compiles.
+    expect(
+      cacheKey(
+        measures.map((m) => ({ ...m, severity: 'low' as const, name: 'x' })),
+        'build-a',
+      ),
+    ).toBe(cacheKey(measures, 'build-a'));
+    expect(ids(compileCached(measures, dir, 'build-a'))).toEqual(['oil', 'fleet']);
+    expect(ids(compileCached(edited, dir, 'build-a'))).toEqual(['fleet']);
+    expect(readdirSync(dir)).toHaveLength(2);
+  });
+
+  it('recompiles over a corrupt entry and replaces it', () => {
+    const key = cacheKey(measures, 'build-a');
+    writeFileSync(join(dir, key), 'not a compiled set');
+    expect(ids(compileCached(measures, dir, 'build-a'))).toEqual(['oil', 'fleet']);
+    writeFileSync(join(dir, `${key}.other`), '');
+    expect(ids(compileCached(measures, dir, 'build-a'))).toEqual(['oil', 'fleet']);
+  });
+
+  it('still classifies when the cache directory cannot be written', () => {
+    const blocked = join(dir, 'file');
+    writeFileSync(blocked, '');
+    expect(ids(compileCached(measures, join(blocked, 'cache'), 'build-a'))).toEqual(['oil', 'fleet']);
+  });
+
+  it('compiles without a cache when running unbundled (no build id) or when turned off', () => {
+    expect(ids(compileCached(measures, dir, null))).toEqual(['oil', 'fleet']);
+    expect(ids(compileCached(measures, null, 'build-a'))).toEqual(['oil', 'fleet']);
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it('keeps the 16 most recent entries', () => {
+    for (let i = 0; i < 18; i++) {
+      compileCached([measure(`m${i}`, 'oil')], dir, 'build-a');
+      // mtime order does not depend on the file system's timestamp resolution.
+      utimesSync(join(dir, cacheKey([measure(`m${i}`, 'oil')], 'build-a')), i + 1000, i + 1000);
+    }
+    compileCached([measure('last', 'oil')], dir, 'build-a');
+    const left = readdirSync(dir);
+    expect(left).toHaveLength(16);
+    expect(left).toContain(cacheKey([measure('last', 'oil')], 'build-a'));
+    expect(left).not.toContain(cacheKey([measure('m0', 'oil')], 'build-a'));
+    expect(left).not.toContain(cacheKey([measure('m1', 'oil')], 'build-a'));
+    expect(left).toContain(cacheKey([measure('m17', 'oil')], 'build-a'));
+  });
+
+  it('finds its directory from RADAR_CACHE_DIR, XDG_CACHE_HOME or HOME', () => {
+    expect(cacheDirFor({ RADAR_CACHE_DIR: '/c', XDG_CACHE_HOME: '/x', HOME: '/h' })).toBe('/c');
+    expect(cacheDirFor({ RADAR_CACHE_DIR: 'off', HOME: '/h' })).toBeNull();
+    expect(cacheDirFor({ XDG_CACHE_HOME: '/x', HOME: '/h' })).toBe('/x/sanctions-radar');
+    expect(cacheDirFor({ HOME: '/h' })).toBe('/h/.cache/sanctions-radar');
+    expect(cacheDirFor({})).toBeNull();
+  });
+});
