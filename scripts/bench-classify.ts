@@ -190,11 +190,21 @@ await build({
 });
 
 /** Wall time (ms) of `node script args < input` (stdin is the file, as in a shell); output to `out`. */
-function once(script: string, args: string[], input: string, out: string | null): number {
+function once(
+  script: string,
+  args: string[],
+  input: string,
+  out: string | null,
+  env: Record<string, string> = {},
+): number {
   const t0 = performance.now();
   const fd = openSync(input, 'r');
   const outFd = out === null ? 'ignore' : openSync(out, 'w');
-  const res = spawnSync(process.execPath, [script, ...args], { stdio: [fd, outFd, 'inherit'], cwd: root });
+  const res = spawnSync(process.execPath, [script, ...args], {
+    stdio: [fd, outFd, 'inherit'],
+    cwd: root,
+    env: { ...process.env, ...env },
+  });
   closeSync(fd);
   if (typeof outFd === 'number') closeSync(outFd);
   const ms = performance.now() - t0;
@@ -207,6 +217,7 @@ interface Command {
   script: string;
   args: string[];
   input: string;
+  env?: Record<string, string>;
 }
 
 /** Median wall time of each command, runs interleaved so background load hits them alike. */
@@ -214,7 +225,7 @@ function medians(commands: Command[]): Array<{ ms: number; matched: number | nul
   // One untimed run each first (warm file cache), its output kept to count the items that matched.
   const matched = commands.map((c, i) => {
     const out = join(work, `out-${i}.jsonl`);
-    once(c.script, c.args, c.input, out);
+    once(c.script, c.args, c.input, out, c.env);
     if (c.script !== cli) return null;
     const lines = readFileSync(out, 'utf8')
       .split('\n')
@@ -225,7 +236,7 @@ function medians(commands: Command[]): Array<{ ms: number; matched: number | nul
   const times: number[][] = commands.map(() => []);
   for (let r = 0; r < runs; r++) {
     commands.forEach((c, i) => {
-      times[i]?.push(once(c.script, c.args, c.input, null));
+      times[i]?.push(once(c.script, c.args, c.input, null, c.env));
     });
   }
   return times.map((t, i) => ({
@@ -235,25 +246,20 @@ function medians(commands: Command[]): Array<{ ms: number; matched: number | nul
 }
 
 const bare = join(work, 'bare.mjs');
+// The CLI's compiled-measures cache in a directory of the bench's own: the untimed first run of
+// each command fills it, as any earlier run would; one row runs with the cache off.
+const cached = { RADAR_CACHE_DIR: join(work, 'cache') };
 const commandsFor = (input: string): Command[] => [
   { label: 'bare pass (read, parse, fold, tokenize, write)', script: bare, args: [], input },
+  { label: 'default', script: cli, args: ['classify', '--measures', defaultsFile], input, env: cached },
+  { label: 'vocabulary', script: cli, args: ['classify', '--measures', vocabFile], input, env: cached },
+  { label: 'analyst', script: cli, args: ['classify', '--measures', analystFile], input, env: cached },
   {
-    label: `classify, ${defaults.length} default measures`,
+    label: 'default, no cache',
     script: cli,
     args: ['classify', '--measures', defaultsFile],
     input,
-  },
-  {
-    label: 'classify, 500 measures (vocabulary)',
-    script: cli,
-    args: ['classify', '--measures', vocabFile],
-    input,
-  },
-  {
-    label: 'classify, 500 measures (analyst)',
-    script: cli,
-    args: ['classify', '--measures', analystFile],
-    input,
+    env: { RADAR_CACHE_DIR: 'off' },
   },
 ];
 const load0 = loadavg();
@@ -284,11 +290,12 @@ for (const [name, source, rows] of [
   ['feeds', `${feedsDir}, ${feedItems.length} items cycled`, results.feeds],
 ] as const) {
   console.log(`\n${name} stream (${source}):`);
-  const [bareRow, def, vocabRow, analyst] = rows as [
+  const [bareRow, def, vocabRow, analyst, uncached] = rows as [
     { ms: number },
     { ms: number; matched: number | null },
     { ms: number; matched: number | null },
     { ms: number; matched: number | null },
+    { ms: number },
   ];
   const row = (label: string, ms: number, note: string) =>
     console.log(
@@ -309,6 +316,11 @@ for (const [name, source, rows] of [
     'classify, 500 measures (analyst)',
     analyst.ms,
     `= ${(analyst.ms / def.ms).toFixed(2)} × default (target ≤ 1.3), ${pct(analyst.matched)}`,
+  );
+  row(
+    'classify, default measures, compile cache off',
+    uncached.ms,
+    `= ${(uncached.ms / bareRow.ms).toFixed(2)} × bare`,
   );
   const core = inProcess(name === 'news' ? newsItems : feedItems);
   console.log(`  in-process classify only, default measures: ${core.toFixed(0)} ms  ${rate(core)} items/s`);

@@ -1,9 +1,14 @@
 /**
  * `radar explain "TEXT" [--summary TEXT] [--measure ID] [--measures FILE] [--json]`: shows, per
  * measure, whether it matched TEXT (read as the title; --summary adds a summary) and which spans of
- * its query, requires and excludes clauses did it.
+ * its query, requires and excludes clauses did it; first, the context cues found (background,
+ * impact, speculation, negated action) and the words each hid from every measure.
  */
-import type { ClauseExplanation, MeasureExplanation } from '../../shared/domain/classifier/index.js';
+import type {
+  ClauseExplanation,
+  ContextExplanation,
+  MeasureExplanation,
+} from '../../shared/domain/classifier/index.js';
 import { parseOptions } from '../args.js';
 import { type CliIo, UsageError } from '../io.js';
 import { loadClassifier } from './classify.js';
@@ -11,6 +16,23 @@ import { loadClassifier } from './classify.js';
 function spans(clause: ClauseExplanation): string {
   if (clause.evidence.length === 0) return '';
   return clause.evidence.map((e) => `${e.field}[${e.start}-${e.end}] "${e.text}"`).join(', ');
+}
+
+/** What each context kind means, for the text output. */
+const CONTEXT_GLOSS: Record<ContextExplanation['kind'], string> = {
+  forward: 'background or hope, to the end of its clause',
+  clause: 'background or impact clause',
+  sentence: 'attributed to non-authorities, whole sentence',
+  negation: 'an authority negating its own action, to the end of its clause',
+};
+
+function describeContext(c: ContextExplanation): string {
+  const cue = `${c.cue.field}[${c.cue.start}-${c.cue.end}] "${c.cue.text}"`;
+  const hidden =
+    c.hidden.length === 0
+      ? 'hides nothing (its clause is about a veto or a package)'
+      : `hides ${c.hidden.map((e) => `${e.field}[${e.start}-${e.end}] "${e.text}"`).join(', ')}`;
+  return `context  ${cue} (${CONTEXT_GLOSS[c.kind]}): ${hidden}`;
 }
 
 function describe(x: MeasureExplanation): string {
@@ -27,6 +49,7 @@ function describe(x: MeasureExplanation): string {
   clause('query', x.query, true);
   clause('requires', x.requires, true);
   clause('excludes', x.excludes, false);
+  if (x.hiddenByContext) rows.push('         (would match but for the words the context cues above hide)');
   return rows.join('\n');
 }
 
@@ -56,10 +79,13 @@ export default async function explain(args: string[], io: CliIo): Promise<number
   }
   const text = { title: positionals[0] as string, summary: values.summary ?? null };
   const result = classifier.explain(text, values.measure);
+  const context = classifier.explainContext(text);
   if (values.json) {
-    io.stdout.write(`${JSON.stringify({ rulesVersion: classifier.rulesVersion, measures: result })}\n`);
+    io.stdout.write(
+      `${JSON.stringify({ rulesVersion: classifier.rulesVersion, context, measures: result })}\n`,
+    );
   } else {
-    io.stdout.write(`${result.map(describe).join('\n')}\n`);
+    io.stdout.write(`${[...context.map(describeContext), ...result.map(describe)].join('\n')}\n`);
   }
   return 0;
 }

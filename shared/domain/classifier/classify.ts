@@ -16,7 +16,7 @@ import {
   FIELD_TITLE,
   type Trie,
 } from './compile.js';
-import { type ContextHit, contextMask } from './context.js';
+import { type ContextHit, type ContextKind, type ContextLayout, contextMask } from './context.js';
 import { APOSTROPHES, ASCII_WORD, charInfo, foldText, isWordAt, KIND_SEP, KIND_WORD } from './normalise.js';
 import { type CueHit, MODAL_REACH, pickStage } from './stage.js';
 
@@ -44,6 +44,16 @@ export interface MeasureExplanation {
   excludes: ClauseExplanation | null;
   score: number | null;
   stage: Stage | null;
+  /** True when it would match but for words a context cue hides (see explainContext). */
+  hiddenByContext: boolean;
+}
+
+/** A context cue found in a text and the words it hides from every measure. */
+export interface ContextExplanation {
+  kind: ContextKind;
+  cue: Evidence;
+  /** Runs of hidden words (empty: a negation in a clause about a veto or a package hides nothing). */
+  hidden: Evidence[];
 }
 
 type Hits = readonly number[];
@@ -231,13 +241,54 @@ export class CompiledClassifier implements Classifier {
 
   /** Evaluates every clause of every measure (or one) on the text, whether or not it matched. */
   explain(text: ClassifiableText, measureId?: string): MeasureExplanation[] {
+    // Whether a measure matched, its score and stage: exactly what classify says.
+    const final = new Map(this.classify(text).map((m) => [m.measureId, m]));
     this.load(text);
     try {
+      const chosen = this.set.measures.filter((cm) => measureId === undefined || cm.measure.id === measureId);
+      const before = chosen.map((cm) => this.evaluateMeasure(cm) !== null);
       const mask = this.contextMaskOf();
       if (mask !== null) this.hide(mask);
-      return this.set.measures
-        .filter((cm) => measureId === undefined || cm.measure.id === measureId)
-        .map((cm) => this.explainMeasure(cm));
+      return chosen.map((cm, i) => {
+        const match = final.get(cm.measure.id);
+        return {
+          measureId: cm.measure.id,
+          matched: match !== undefined,
+          ...this.explainClauses(cm),
+          score: match?.score ?? null,
+          stage: match?.stage ?? null,
+          hiddenByContext: before[i] === true && match === undefined,
+        };
+      });
+    } finally {
+      this.clear();
+    }
+  }
+
+  /**
+   * The context cues found in the text (background, impact, speculation, negated action) and the
+   * words each hides from the measures (for `radar explain`).
+   */
+  explainContext(text: ClassifiableText): ContextExplanation[] {
+    this.load(text);
+    try {
+      const input = this.contextInput();
+      if (input === null) return [];
+      return input.hits.map((hit) => {
+        const mask = contextMask([hit], input.layout, input.exceptions);
+        const runs: number[] = [];
+        for (let p = 0; p < this.pos; p++) {
+          if (mask[p] !== 1 || p === this.split) continue;
+          const last = runs.length - 1;
+          if (last > 0 && runs[last] === p && p !== this.split + 1) runs[last] = p + 1;
+          else runs.push(p, p + 1);
+        }
+        return {
+          kind: hit.kind,
+          cue: this.toEvidence([hit.start, hit.end])[0] as Evidence,
+          hidden: this.toEvidence(runs),
+        };
+      });
     } finally {
       this.clear();
     }
@@ -258,6 +309,12 @@ export class CompiledClassifier implements Classifier {
    * null when there are none.
    */
   private contextMaskOf(): Uint8Array | null {
+    const input = this.contextInput();
+    return input === null ? null : contextMask(input.hits, input.layout, input.exceptions);
+  }
+
+  /** The context cues of the loaded item, its clause layout and the negation exceptions; null: no cue. */
+  private contextInput(): { hits: ContextHit[]; layout: ContextLayout; exceptions: number[] } | null {
     const hits = this.contextHits();
     if (hits.length === 0) return null;
     const exceptions: number[] = [];
@@ -266,16 +323,12 @@ export class CompiledClassifier implements Classifier {
       for (let i = 0; i < ex.length; i += 2) exceptions.push(ex[i] as number);
     }
     const clauses = this.clauseIds();
-    const mask = contextMask(
-      hits,
-      {
-        count: this.pos,
-        clauseOf: (p) => (p < this.pos ? (clauses[p] as number) : 0),
-        sentenceOf: this.sentenceOf,
-      },
-      exceptions,
-    );
-    return mask;
+    const layout: ContextLayout = {
+      count: this.pos,
+      clauseOf: (p) => (p < this.pos ? (clauses[p] as number) : 0),
+      sentenceOf: this.sentenceOf,
+    };
+    return { hits, layout, exceptions };
   }
 
   /**
@@ -936,24 +989,17 @@ export class CompiledClassifier implements Classifier {
     );
   }
 
-  private explainMeasure(cm: CompiledMeasure): MeasureExplanation {
+  /** Each clause's result and spans on the loaded item (context words already hidden). */
+  private explainClauses(cm: CompiledMeasure): Pick<MeasureExplanation, 'query' | 'requires' | 'excludes'> {
     const clause = (node: CompiledNode | null): ClauseExplanation | null => {
       if (node === null) return null;
       const hits = this.evaluate(node, FIELD_BOTH);
       return { matched: hits !== null, evidence: hits ? this.toEvidence(this.mergeSpans(hits)) : [] };
     };
-    const query = clause(cm.query) as ClauseExplanation;
-    const requires = clause(cm.requires);
-    const excludes = clause(cm.excludes);
-    const match = this.evaluateMeasure(cm);
     return {
-      measureId: cm.measure.id,
-      matched: match !== null,
-      query,
-      requires,
-      excludes,
-      score: match?.score ?? null,
-      stage: match?.stage ?? null,
+      query: clause(cm.query) as ClauseExplanation,
+      requires: clause(cm.requires),
+      excludes: clause(cm.excludes),
     };
   }
 

@@ -28,8 +28,8 @@ export const CONTEXT_KINDS: readonly ContextKind[] = ['forward', 'clause', 'sent
 /** Most tokens a forward or negation cue hides after its start. */
 export const CONTEXT_REACH = 14;
 
-/** Years before the current sanctions round, for dated background ("imposed in 2014", "с 2014 года"). */
-const PAST_YEARS = Array.from({ length: 10 }, (_, i) => String(2014 + i));
+/** Past years, for dated background ("imposed in 2014", "с 2014 года"): 2014 (Crimea) to 2025. */
+const PAST_YEARS = Array.from({ length: 12 }, (_, i) => String(2014 + i));
 const years = (prefix: string) => PAST_YEARS.map((y) => `"${prefix} ${y}"`).join(' ');
 
 /** Joins a space-separated list of terms and "phrases" with OR. */

@@ -3,7 +3,7 @@ import type { Measure } from '../types.js';
 import { type Classifier, CompiledClassifier } from './classify.js';
 import { compileSet } from './compile.js';
 
-export type { Classifier, ClauseExplanation, MeasureExplanation } from './classify.js';
+export type { Classifier, ClauseExplanation, ContextExplanation, MeasureExplanation } from './classify.js';
 export { CompiledClassifier } from './classify.js';
 export { ENGINE_VERSION } from './compile.js';
 export { MeasureQueryError, type QueryClause } from './errors.js';

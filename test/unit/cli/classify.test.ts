@@ -162,6 +162,26 @@ describe('radar explain', () => {
     expect(stdout).toContain('title[10-14] "12th"');
     expect(stdout).toContain('excludes clear');
   });
+  it('shows the context cues and the words they hide, and a measure they stopped', async () => {
+    const { stdout } = await run(explain, [
+      'Two years after the EU banned Russian coal, Poland imports record volumes',
+      '--measure',
+      'ru-energy',
+    ]);
+    expect(stdout).toContain(
+      'context  title[4-15] "years after" (background or hope, to the end of its clause): hides title[4-42] "years after the EU banned Russian coal"',
+    );
+    expect(stdout).toContain('no     ru-energy');
+    expect(stdout).toContain('would match but for the words the context cues above hide');
+    const json = JSON.parse(
+      (await run(explain, ['Analysts say the EU could ease oil sanctions', '--json'])).stdout,
+    ) as {
+      context: Array<{ kind: string; hidden: Array<{ text: string }> }>;
+    };
+    expect(json.context.map((c) => [c.kind, c.hidden.map((h) => h.text)])).toEqual([
+      ['sentence', ['Analysts say the EU could ease oil sanctions']],
+    ]);
+  });
   it('prints JSON with --json', async () => {
     const { stdout } = await run(explain, ['Oil prices tumble', '--json']);
     const parsed = JSON.parse(stdout) as { measures: Array<{ matched: boolean }> };

@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { loadMeasuresFile } from '../../../../../shared/config/load-files.js';
 import { type ContextHit, contextMask } from '../../../../../shared/domain/classifier/context.js';
 import {
-  type Classifier,
+  type CompiledClassifier,
   compileMatcher,
   compileMeasures,
 } from '../../../../../shared/domain/classifier/index.js';
@@ -87,10 +87,32 @@ describe('context cues in the engine (any measure)', () => {
     expect(m?.evidence.map((e) => e.text)).toEqual(['bans', 'oil']);
     for (const e of m?.evidence ?? []) expect(title.slice(e.start, e.end)).toBe(e.text);
   });
-  it('explain reports the hidden words as not matching', () => {
+  it('explain reports the hidden words as not matching, and that they alone stopped the match', () => {
     const [e] = oil.explain({ title: 'Since the oil embargo, prices rose', summary: null });
     expect(e?.matched).toBe(false);
     expect(e?.query.matched).toBe(false);
+    expect(e?.hiddenByContext).toBe(true);
+    const [plain] = oil.explain({ title: 'Gold prices rose', summary: null });
+    expect(plain?.hiddenByContext).toBe(false);
+    const [matched] = oil.explain({ title: 'EU agrees an oil embargo', summary: null });
+    expect([matched?.matched, matched?.hiddenByContext]).toEqual([true, false]);
+  });
+  it('explainContext names each cue, its kind and the words it hides', () => {
+    const title = 'Since the oil embargo, prices rose';
+    const summary = 'Analysts say a ban could come. The EU bans oil.';
+    const got = oil.explainContext({ title, summary });
+    expect(got.map((c) => [c.kind, c.cue.field, c.cue.text])).toEqual([
+      ['forward', 'title', 'Since'],
+      ['sentence', 'summary', 'Analysts say'],
+    ]);
+    expect(got.map((c) => c.hidden.map((h) => h.text))).toEqual([
+      ['Since the oil embargo'],
+      ['Analysts say a ban could come'],
+    ]);
+    for (const c of got)
+      for (const e of [c.cue, ...c.hidden])
+        expect((e.field === 'title' ? title : summary).slice(e.start, e.end)).toBe(e.text);
+    expect(oil.explainContext({ title: 'EU bans Russian oil', summary: null })).toEqual([]);
   });
 });
 
@@ -104,9 +126,9 @@ interface Case {
 }
 
 describe('background / speculation / negation set with the default measures', () => {
-  let classifier: Classifier;
+  let classifier: CompiledClassifier;
   beforeAll(async () => {
-    classifier = compileMeasures(await loadMeasuresFile(`${root}config/measures.yaml`));
+    classifier = compileMatcher(await loadMeasuresFile(`${root}config/measures.yaml`));
   });
   const cases: Case[] = readFileSync(`${root}test/fixtures/classifier/background.jsonl`, 'utf8')
     .split('\n')
@@ -120,5 +142,20 @@ describe('background / speculation / negation set with the default measures', ()
   it.each(cases.map((c) => [c.id, c.note, c] as const))('%s (%s)', (_id, _note, c) => {
     const got = classifier.classify({ title: c.title, summary: c.summary }).map((m) => m.measureId);
     expect(got.sort()).toEqual([...c.labels].sort());
+  });
+  it('explain agrees with classify on every item, and flags the measures the context cues stopped', () => {
+    let stopped = 0;
+    for (const c of cases) {
+      const text = { title: c.title, summary: c.summary };
+      const got = classifier.classify(text);
+      const x = classifier.explain(text);
+      expect(x.filter((e) => e.matched).map((e) => [e.measureId, e.score, e.stage])).toEqual(
+        got.map((m) => [m.measureId, m.score, m.stage]),
+      );
+      const flagged = x.filter((e) => e.hiddenByContext);
+      stopped += flagged.length;
+      if (flagged.length > 0) expect(classifier.explainContext(text).length).toBeGreaterThan(0);
+    }
+    expect(stopped).toBeGreaterThan(10);
   });
 });
