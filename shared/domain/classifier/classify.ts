@@ -562,26 +562,27 @@ export class CompiledClassifier implements Classifier {
   }
 
   private addAtoms(p: number, atoms: readonly number[], field: number): void {
+    // Room for every occurrence first, so the arrays can be held in locals through the loop.
+    while (this.occCount + atoms.length > this.occPos.length) this.growOccurrences();
+    const { occPos, occNext, atomHead, atomTail, atomMask, anyStart, anyData, anyMask } = this;
     for (let i = 0; i < atoms.length; i++) {
       const a = atoms[i] as number;
-      const was = this.atomMask[a] as number;
+      const was = atomMask[a] as number;
       const o = this.occCount++;
-      if (o >= this.occPos.length) this.growOccurrences();
-      this.occPos[o] = p;
-      this.occNext[o] = -1;
-      if (was === 0) this.atomHead[a] = o;
-      else this.occNext[this.atomTail[a] as number] = o;
-      this.atomTail[a] = o;
+      occPos[o] = p;
+      occNext[o] = -1;
+      if (was === 0) atomHead[a] = o;
+      else occNext[atomTail[a] as number] = o;
+      atomTail[a] = o;
       if ((was & field) !== 0) continue;
       if (was === 0) this.touch(a);
-      this.atomMask[a] = was | field;
-      const slots = this.anyData;
-      const end = this.anyStart[a + 1] as number;
-      for (let j = this.anyStart[a] as number; j < end; j++) {
-        const s = slots[j] as number;
-        const m = this.anyMask[s] as number;
-        if (m === 0) this.touchedAny.push(s);
-        this.anyMask[s] = m | field;
+      atomMask[a] = was | field;
+      const end = anyStart[a + 1] as number;
+      for (let j = anyStart[a] as number; j < end; j++) {
+        const slot = anyData[j] as number;
+        const m = anyMask[slot] as number;
+        if (m === 0) this.touchedAny.push(slot);
+        anyMask[slot] = m | field;
       }
     }
   }

@@ -14,6 +14,7 @@ import {
   type CompiledNode,
   type CompiledSet,
   lazyRulesVersion,
+  makeNode,
   type Trie,
 } from './compile.js';
 import type { ContextKind } from './context.js';
@@ -202,31 +203,31 @@ export function deserializeSet(bytes: Uint8Array, measures: readonly Measure[]):
     let node: CompiledNode;
     switch (e[0]) {
       case 't':
-        node = { k: 'term', id, atom: e[1] };
+        node = makeNode<'term'>({ k: 'term', id, atom: e[1] });
         break;
       case 'y': {
-        const any = { k: 'any' as const, id, slot: e[1], atoms: e[2], member: null };
+        const any = makeNode<'any'>({ k: 'any', id, slot: e[1], atoms: e[2], member: null });
         anys[e[1]] = any;
         node = any;
         break;
       }
       case 'p':
-        node = { k: 'phrase', id, atoms: e[1], pid: e[2], anchor: e[3] };
+        node = makeNode<'phrase'>({ k: 'phrase', id, atoms: e[1], pid: e[2], anchor: e[3] });
         break;
       case '&':
-        node = { k: 'and', id, children: e[1].map(ref) };
+        node = makeNode<'and'>({ k: 'and', id, children: e[1].map(ref) });
         break;
       case '|':
-        node = { k: 'or', id, children: e[1].map(ref), gate: e[2] };
+        node = makeNode<'or'>({ k: 'or', id, children: e[1].map(ref), gate: e[2] });
         break;
       case '!':
-        node = { k: 'not', id, child: ref(e[1]) };
+        node = makeNode<'not'>({ k: 'not', id, child: ref(e[1]) });
         break;
       case 'n':
-        node = { k: 'near', id, left: ref(e[1]), right: ref(e[2]), distance: e[3] };
+        node = makeNode<'near'>({ k: 'near', id, left: ref(e[1]), right: ref(e[2]), distance: e[3] });
         break;
       case 'f':
-        node = { k: 'field', id, mask: e[1], child: ref(e[2]) };
+        node = makeNode<'field'>({ k: 'field', id, mask: e[1], child: ref(e[2]) });
         break;
       default:
         throw new CompiledSetFormatError(`compiled measure set: unknown node kind ${String(e[0])}`);
