@@ -14,7 +14,7 @@
  * first with scripts/build-cli.mjs); the bare pass is bundled with esbuild the same way.
  *
  *   npx tsx scripts/bench-classify.ts [NEWS=../shared/data/news/dev.jsonl] [--feeds DIR]
- *     [--items N=40000] [--runs N=5]
+ *     [--items N=40000] [--runs N=5] [--keep (keep the generated inputs and measure files)]
  *
  * Runs are interleaved (bare, default, 500, bare, …) so load from other processes hits all three
  * alike; each figure is the median. The load average is printed: figures under load are not comparable.
@@ -34,7 +34,12 @@ import { parseFeed } from '../shared/domain/feed/index.js';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const { values, positionals } = parseArgs({
   args: process.argv.slice(2),
-  options: { items: { type: 'string' }, runs: { type: 'string' }, feeds: { type: 'string' } },
+  options: {
+    items: { type: 'string' },
+    runs: { type: 'string' },
+    feeds: { type: 'string' },
+    keep: { type: 'boolean' },
+  },
   allowPositionals: true,
 });
 const itemCount = Number(values.items ?? 40_000);
@@ -325,4 +330,5 @@ for (const [name, source, rows] of [
   const core = inProcess(name === 'news' ? newsItems : feedItems);
   console.log(`  in-process classify only, default measures: ${core.toFixed(0)} ms  ${rate(core)} items/s`);
 }
-rmSync(work, { recursive: true, force: true });
+if (values.keep) console.log(`\ninputs and measure files kept in ${work}`);
+else rmSync(work, { recursive: true, force: true });
