@@ -1,7 +1,7 @@
 /**
  * The default measures on items written apart from the dev set (test/fixtures/classifier/README.md):
- * a generalisation check. Two items are known misses, asserted as such so a change that fixes or
- * worsens them is noticed.
+ * a generalisation check. The known misses are asserted as such, so a change that fixes or worsens
+ * one is noticed.
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -30,6 +30,14 @@ const KNOWN_MISSES: Record<string, { got: string[]; why: string }> = {
     why: 'a carve-out inside a new embargo ("exempting pipeline oil") reads as an exemption, i.e. relief',
   },
   h13: { got: [], why: 'names Wagner and Prigozhin but no Russia term, which relief requires' },
+  k31: {
+    got: [],
+    why: '"to end Russian gas imports": neither an action word the measure knows nor a development word',
+  },
+  m09: {
+    got: ['eu-package', 'shadow-fleet'],
+    why: '"the EU is preparing sanctions on more shadow fleet ships" reads as a new EU package in the making',
+  },
 };
 
 let classifier: Classifier;
