@@ -30,6 +30,18 @@ const KNOWN_MISSES: Record<string, { got: string[]; why: string }> = {
     got: [],
     why: '"to end Russian gas imports": neither an action word the measure knows nor a development word',
   },
+  q04: {
+    got: ['ru-energy', 'secondary'],
+    why: 'sanctions on buyers of Russian oil also read as sanctions on Russian oil (the guide gives only secondary)',
+  },
+  q10: {
+    got: ['eu-package', 'shadow-fleet'],
+    why: 'a package announced as one that "would hit ... its shadow fleet" reads as a shadow-fleet proposal',
+  },
+  q16: {
+    got: ['secondary'],
+    why: 'third-country banks restricting payments from Russia: no Russian bank or payment channel named',
+  },
   m09: {
     got: ['eu-package', 'shadow-fleet'],
     why: '"the EU is preparing sanctions on more shadow fleet ships" reads as a new EU package in the making',
