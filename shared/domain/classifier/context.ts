@@ -72,6 +72,8 @@ const NO_NEW = [
 const CUE_LISTS: Readonly<Record<Exclude<ContextKind, 'negation'>, string>> = {
   forward: [
     'since despite "in spite of" notwithstanding "years after" "year after" "months after"',
+    '"after the ban" "after the eu ban" "after eu ban" "after the embargo" "after the eu embargo"',
+    '"following the ban" "following the embargo" "following the eu ban"',
     '"decade after" "anniversary of" "under existing" "under current" "hope that" "hopes that"',
     '"hoped that" "hoping that" "hope for" "hopes for" "hopes of" "hope of" "illusive hope"',
     '"illusory hope" wishful "speculation that" "speculation about" "speculation of" "bets that"',
@@ -84,6 +86,7 @@ const CUE_LISTS: Readonly<Record<Exclude<ContextKind, 'negation'>, string>> = {
   clause: [
     '"which were imposed" "which was imposed" "that were imposed" "which have been in place"',
     '"already imposed" "already in place" "remain in place" "remains in place" "still in place"',
+    '"already covered" "already covers" "already banned" "already targeted" "already sanctioned"',
     `"imposed last year" "imposed after the" "imposed following the" ${years('imposed in')}`,
     `${years('introduced in')} "sanctions have hit" "sanctions have hurt" "sanctions have damaged"`,
     '"sanctions have crippled" "sanctions have squeezed" "sanctions have weighed" "sanctions have taken"',
@@ -108,13 +111,13 @@ const CUE_LISTS: Readonly<Record<Exclude<ContextKind, 'negation'>, string>> = {
  */
 const TRIGGERS: Readonly<Record<Exclude<ContextKind, 'negation'>, string>> = {
   forward: [
-    'since despite spite notwithstanding after anniversary existing current hope hopes hoped hoping',
+    'since despite spite notwithstanding after following anniversary existing current hope hopes hoped hoping',
     'illusive illusory wishful speculation bets betting impact effect effects toll cost seit trotz',
     'nach hoffnung hoffen hofft depuis malgré après espoir czasu mimo pomimo po nadzieję nadzieje',
     `nadziei несмотря спустя времени надежд* надія надії надію незважаючи попри ${PAST_YEARS.join(' ')}`,
   ].join(' '),
   clause: [
-    'imposed place hit hurt damaged crippled squeezed weighed taken cut dented hurting biting stopped',
+    'imposed place hit hurt damaged crippled squeezed weighed taken cut dented hurting biting stopped already',
     'verhängt* déjà obowiązując* obowiązujące введенн* действующи* запроваджен* чинні',
     PAST_YEARS.join(' '),
   ].join(' '),

@@ -81,6 +81,13 @@ describe('context cues in the engine (any measure)', () => {
     const got = c.classify({ title: 'EU bans Russian oil since Monday', summary: null });
     expect(got.map((x) => x.measureId)).toEqual(['any']);
   });
+  it('treats "after the ban" and "already covered" as background', () => {
+    expect(matches('Russia redirects oil exports to Asia after the EU ban')).toBe(false);
+    expect(matches('Refiners adapt following the embargo on Russian oil')).toBe(false);
+    expect(matches('The order widens an import ban that already covered Russian oil')).toBe(false);
+    // A verb, not the noun: a development.
+    expect(matches('Prices jump after the EU bans Russian oil')).toBe(true);
+  });
   it('quotes evidence from the original text at unchanged offsets', () => {
     const title = 'Two years after the invasion, EU bans Russian oil';
     const [m] = oil.classify({ title, summary: null });

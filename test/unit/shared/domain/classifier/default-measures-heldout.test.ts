@@ -30,6 +30,11 @@ const KNOWN_MISSES: Record<string, { got: string[]; why: string }> = {
     got: [],
     why: '"to end Russian gas imports": neither an action word the measure knows nor a development word',
   },
+  s21: { got: [], why: 'names Prigozhin only (in Polish); relief requires a Russia term' },
+  s26: {
+    got: ['ru-energy'],
+    why: 'a company selling a stake "after sanctions" is a consequence, but "after US sanctions Lukoil" reports one',
+  },
   q04: {
     got: ['ru-energy', 'secondary'],
     why: 'sanctions on buyers of Russian oil also read as sanctions on Russian oil (the guide gives only secondary)',
