@@ -31,6 +31,7 @@ const KNOWN_MISSES: Record<string, { got: string[]; why: string }> = {
     why: '"to end Russian gas imports": neither an action word the measure knows nor a development word',
   },
   s21: { got: [], why: 'names Prigozhin only (in Polish); relief requires a Russia term' },
+  t21: { got: [], why: 'an EU delisting of "three businessmen" with no Russia term; relief requires one' },
   s26: {
     got: ['ru-energy'],
     why: 'a company selling a stake "after sanctions" is a consequence, but "after US sanctions Lukoil" reports one',
