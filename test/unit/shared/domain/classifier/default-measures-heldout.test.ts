@@ -31,6 +31,10 @@ const KNOWN_MISSES: Record<string, { got: string[]; why: string }> = {
     why: '"to end Russian gas imports": neither an action word the measure knows nor a development word',
   },
   s21: { got: [], why: 'names Prigozhin only (in Polish); relief requires a Russia term' },
+  v14: {
+    got: ['frozen-assets'],
+    why: 'a warning about confiscating Russian assets from Euroclear, not an authority, reads as talks on them',
+  },
   t21: { got: [], why: 'an EU delisting of "three businessmen" with no Russia term; relief requires one' },
   s26: {
     got: ['ru-energy'],
