@@ -7,6 +7,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { type Measure, SEVERITIES, type Severity } from '../domain/types.js';
+import { expandDefinitions } from './definitions.js';
 
 const ID = /^[a-z0-9][a-z0-9-]{0,62}$/;
 /** Plain scalars taken as strings: start with a letter, no YAML indicators, no comment. */
@@ -14,6 +15,8 @@ const PLAIN = /^[A-Za-z][A-Za-z0-9 ._/()-]*$/;
 /** Plain scalars YAML reads as booleans or null under some schema: left to the full parser. */
 const RESERVED = /^(?:true|false|yes|no|on|off|y|n|null)$/i;
 const KEY_LINE = /^( *)(- )?([a-z]+):(?: (.*))?$/;
+/** A `definitions:` entry: two spaces, a block name, a colon. */
+const DEFINITION_LINE = /^ {2}([a-z][a-z0-9-]*):(?: (.*))?$/;
 const STRING_KEYS = new Set(['id', 'name', 'severity', 'query', 'requires', 'excludes', 'notes']);
 
 type Value = string | string[];
@@ -122,8 +125,23 @@ export function parseMeasuresFast(text: string): Measure[] | null {
   if (text.includes('\t') || text.includes('\r') || text.charCodeAt(0) === 0xfeff) return null;
   const src = new Lines(text.split('\n'));
   const { lines } = src;
-  // Header: comments and blank lines, then exactly `measures:`.
-  while (src.i < lines.length && indentOf(lines[src.i] as string) === -1) src.i++;
+  // Header: comments and blank lines, optionally `definitions:` (name: text entries), then `measures:`.
+  const skipBlank = () => {
+    while (src.i < lines.length && indentOf(lines[src.i] as string) === -1) src.i++;
+  };
+  skipBlank();
+  const definitions: Record<string, string> = {};
+  if (lines[src.i] === 'definitions:') {
+    src.i++;
+    for (skipBlank(); src.i < lines.length && lines[src.i] !== 'measures:'; skipBlank()) {
+      const m = DEFINITION_LINE.exec(lines[src.i] as string);
+      if (m === null || Object.hasOwn(definitions, m[1] as string)) return null;
+      src.i++;
+      const value = readValue(src, 2, m[2]);
+      if (typeof value !== 'string' || value === '') return null;
+      definitions[m[1] as string] = value;
+    }
+  }
   if (lines[src.i] !== 'measures:') return null;
   src.i++;
   const entries: Array<Map<string, Value>> = [];
@@ -188,7 +206,12 @@ export function parseMeasuresFast(text: string): Measure[] | null {
       notes: (notes as string | undefined) ?? null,
     });
   }
-  return measures;
+  try {
+    return expandDefinitions(measures, definitions, 'measures.yaml');
+  } catch {
+    // Worded by the full loader, with the file's path.
+    return null;
+  }
 }
 
 /**

@@ -3,6 +3,7 @@ import { parseDocument } from 'yaml';
 import { z } from 'zod';
 import { type FeedConfig, type Measure, SEVERITIES } from '../domain/types.js';
 import { ConfigError } from './config-error.js';
+import { expandDefinitions } from './definitions.js';
 
 const ID = /^[a-z0-9][a-z0-9-]{0,62}$/;
 const idField = z.string({ error: 'must be a string' }).regex(ID, {
@@ -52,7 +53,18 @@ const measureSchema = z
   .strict();
 
 const measuresFileSchema = z
-  .object({ measures: z.array(z.unknown(), { error: 'must be a list of measures' }) })
+  .object({
+    definitions: z
+      .record(
+        z.string(),
+        z.string({ error: 'must be a query text' }).min(1, { error: 'must not be empty' }),
+        {
+          error: 'must map block names to query texts',
+        },
+      )
+      .optional(),
+    measures: z.array(z.unknown(), { error: 'must be a list of measures' }),
+  })
   .strict();
 
 export interface FeedsConfig {
@@ -152,5 +164,5 @@ export function parseMeasuresConfig(text: string, file: string): Measure[] {
     measures.map((m) => m.id),
     file,
   );
-  return measures;
+  return expandDefinitions(measures, top.data.definitions ?? {}, file);
 }
