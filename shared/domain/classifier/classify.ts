@@ -280,7 +280,8 @@ export class CompiledClassifier implements Classifier {
         for (let p = 0; p < this.pos; p++) {
           if (mask[p] !== 1 || p === this.split) continue;
           const last = runs.length - 1;
-          if (last > 0 && runs[last] === p && p !== this.split + 1) runs[last] = p + 1;
+          // The gap token at split is skipped, so a run never joins the two fields.
+          if (last > 0 && runs[last] === p) runs[last] = p + 1;
           else runs.push(p, p + 1);
         }
         return {
