@@ -40,10 +40,6 @@ const KNOWN_MISSES: Record<string, { got: string[]; why: string }> = {
     got: ['ru-energy'],
     why: 'a company selling a stake "after sanctions" is a consequence, but "after US sanctions Lukoil" reports one',
   },
-  q04: {
-    got: ['ru-energy', 'secondary'],
-    why: 'sanctions on buyers of Russian oil also read as sanctions on Russian oil (the guide gives only secondary)',
-  },
   q10: {
     got: ['eu-package', 'shadow-fleet'],
     why: 'a package announced as one that "would hit ... its shadow fleet" reads as a shadow-fleet proposal',
