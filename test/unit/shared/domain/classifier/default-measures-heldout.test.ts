@@ -31,6 +31,14 @@ const KNOWN_MISSES: Record<string, { got: string[]; why: string }> = {
     why: '"to end Russian gas imports": neither an action word the measure knows nor a development word',
   },
   s21: { got: [], why: 'names Prigozhin only (in Polish); relief requires a Russia term' },
+  y07: {
+    got: ['ru-banks'],
+    why: "the central bank governor on what the 2022 freeze did: impact, but 'Russian central bank' + 'froze' + 'impose' pass",
+  },
+  y18: {
+    got: [],
+    why: 'a licence for the Chelsea sale names Abramovich but no Russia term; relief requires one',
+  },
   v14: {
     got: ['frozen-assets'],
     why: 'a warning about confiscating Russian assets from Euroclear, not an authority, reads as talks on them',
