@@ -127,8 +127,7 @@ export function expandDefinitions(
   definitions: Record<string, string>,
   file: string,
 ): Measure[] {
-  const hasReference = (m: Measure) =>
-    [m.query, m.requires, m.excludes].some((c) => c?.includes('@'));
+  const hasReference = (m: Measure) => [m.query, m.requires, m.excludes].some((c) => c?.includes('@'));
   if (Object.keys(definitions).length === 0 && !measures.some(hasReference)) return [...measures];
   const resolved = resolveDefinitions(definitions, file);
   return measures.map((m, i) => {
