@@ -142,6 +142,12 @@ export class CompiledClassifier implements Classifier {
   /** Atom → slots of the long `any` lists that hold it (kept up to date by the scan), flattened. */
   private readonly anyStart: Int32Array;
   private readonly anyData: Int32Array;
+  /**
+   * Per token code (trie node × 2, + 1 when the token ended there): its tracked atoms, flattened
+   * (Trie.endTracked / pathTracked as one offset table, so the scan reads no per-node arrays).
+   */
+  private readonly tokTrackedStart: Int32Array;
+  private readonly tokTrackedData: Int32Array;
   /** Atom → pids of the phrases it anchors (set.atomPhrases), flattened. */
   private readonly phraseStart: Int32Array;
   private readonly phraseData: Int32Array;
@@ -193,6 +199,14 @@ export class CompiledClassifier implements Classifier {
     this.atomTail = new Int32Array(set.atomCount);
     [this.measureStart, this.measureData] = flatten(set.atomMeasures, set.atomCount);
     [this.phraseStart, this.phraseData] = flatten(set.atomPhrases, set.atomCount);
+    const byToken: Array<readonly number[]> = [];
+    for (let node = 0; node < set.trie.nodeCount; node++) {
+      byToken.push(
+        set.trie.pathTracked[node] as readonly number[],
+        set.trie.endTracked[node] as readonly number[],
+      );
+    }
+    [this.tokTrackedStart, this.tokTrackedData] = flatten(byToken, byToken.length);
     this.phraseStamp = new Int32Array(set.phraseCount);
     this.atomMask = new Uint8Array(set.atomCount);
     this.anyMask = new Uint8Array(set.anyCount);
@@ -555,19 +569,20 @@ export class CompiledClassifier implements Classifier {
     this.starts[p] = start;
     this.ends[p] = end;
     this.posTok[p] = tok;
-    const atoms =
-      (tok & 1) === 1
-        ? (this.trie.endTracked[tok >> 1] as readonly number[])
-        : (this.trie.pathTracked[tok >> 1] as readonly number[]);
-    if (atoms.length !== 0) this.addAtoms(p, atoms, field);
+    // Most tokens have no tracked atom: one read of a flat offset table tells.
+    const from = this.tokTrackedStart[tok] as number;
+    const to = this.tokTrackedStart[tok + 1] as number;
+    if (from !== to) this.addAtoms(p, from, to, field);
   }
 
-  private addAtoms(p: number, atoms: readonly number[], field: number): void {
+  /** Records the tracked atoms tokTrackedData[from, to) at position p. */
+  private addAtoms(p: number, from: number, to: number, field: number): void {
     // Room for every occurrence first, so the arrays can be held in locals through the loop.
-    while (this.occCount + atoms.length > this.occPos.length) this.growOccurrences();
+    while (this.occCount + (to - from) > this.occPos.length) this.growOccurrences();
     const { occPos, occNext, atomHead, atomTail, atomMask, anyStart, anyData, anyMask } = this;
-    for (let i = 0; i < atoms.length; i++) {
-      const a = atoms[i] as number;
+    const data = this.tokTrackedData;
+    for (let i = from; i < to; i++) {
+      const a = data[i] as number;
       const was = atomMask[a] as number;
       const o = this.occCount++;
       occPos[o] = p;
