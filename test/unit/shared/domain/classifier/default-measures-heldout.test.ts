@@ -39,6 +39,10 @@ const KNOWN_MISSES: Record<string, { got: string[]; why: string }> = {
     got: [],
     why: 'a licence for the Chelsea sale names Abramovich but no Russia term; relief requires one',
   },
+  z29: {
+    got: [],
+    why: '"nie będą kupować rosyjskiej ropy" (will not buy): a stop stated as a negation, no ban word',
+  },
   v14: {
     got: ['frozen-assets'],
     why: 'a warning about confiscating Russian assets from Euroclear, not an authority, reads as talks on them',
