@@ -25,19 +25,13 @@ const items: Item[] = readFileSync(`${root}test/fixtures/classifier/heldout.json
 
 /** Known misses: what the default measures say instead, and why. */
 const KNOWN_MISSES: Record<string, { got: string[]; why: string }> = {
-  h13: { got: [], why: 'names Wagner and Prigozhin but no Russia term, which relief requires' },
   k31: {
     got: [],
     why: '"to end Russian gas imports": neither an action word the measure knows nor a development word',
   },
-  s21: { got: [], why: 'names Prigozhin only (in Polish); relief requires a Russia term' },
   y07: {
     got: ['ru-banks'],
     why: "the central bank governor on what the 2022 freeze did: impact, but 'Russian central bank' + 'froze' + 'impose' pass",
-  },
-  y18: {
-    got: [],
-    why: 'a licence for the Chelsea sale names Abramovich but no Russia term; relief requires one',
   },
   z29: {
     got: [],
