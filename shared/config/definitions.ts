@@ -34,25 +34,24 @@ function references(text: string): Array<{ name: string; at: number; length: num
   return out;
 }
 
-/** The clause with each reference replaced by a word of the same length (for position-true parsing). */
-function withPlaceholders(text: string): string {
+/** The clause with each @reference replaced by `by(name, length)`. */
+function substitute(text: string, by: (name: string, length: number) => string): string {
   let out = '';
   let last = 0;
   for (const r of references(text)) {
-    out += `${text.slice(last, r.at)}${'d'.repeat(r.length)}`;
+    out += `${text.slice(last, r.at)}${by(r.name, r.length)}`;
     last = r.at + r.length;
   }
   return out + text.slice(last);
 }
 
+/** The clause with each reference replaced by a word of the same length (for position-true parsing). */
+function withPlaceholders(text: string): string {
+  return substitute(text, (_name, length) => 'd'.repeat(length));
+}
+
 function replaceReferences(text: string, expand: (name: string) => string): string {
-  let out = '';
-  let last = 0;
-  for (const r of references(text)) {
-    out += `${text.slice(last, r.at)}(${expand(r.name)})`;
-    last = r.at + r.length;
-  }
-  return out + text.slice(last);
+  return substitute(text, (name) => `(${expand(name)})`);
 }
 
 /** Checks the blocks and resolves the ones that use others; throws ConfigError. */
