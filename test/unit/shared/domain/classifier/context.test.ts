@@ -88,6 +88,12 @@ describe('context cues in the engine (any measure)', () => {
     // A verb, not the noun: a development.
     expect(matches('Prices jump after the EU bans Russian oil')).toBe(true);
   });
+  it('treats "effectiveness of" sanctions as an assessment, not a development', () => {
+    expect(matches('A podcast on the effectiveness of the oil sanctions')).toBe(false);
+    expect(matches('Experts question the efficacy of the oil embargo')).toBe(false);
+    expect(matches('EU weighs the effectiveness of a new oil ban')).toBe(false);
+    expect(matches('EU proposes a new oil ban')).toBe(true);
+  });
   it('quotes evidence from the original text at unchanged offsets', () => {
     const title = 'Two years after the invasion, EU bans Russian oil';
     const [m] = oil.classify({ title, summary: null });
