@@ -19,8 +19,9 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { join } from 'node:path';
-import { compileSet, stableHash } from '../shared/domain/classifier/compile.js';
-import { CompiledClassifier, ENGINE_VERSION } from '../shared/domain/classifier/index.js';
+import { PRECOMPILED_PREFIX, precompiledFileName } from '../shared/adapters/fs/precompiled-measures.js';
+import { compileSet } from '../shared/domain/classifier/compile.js';
+import { CompiledClassifier } from '../shared/domain/classifier/index.js';
 import { deserializeSet, serializeSet } from '../shared/domain/classifier/serialize.js';
 import type { Measure } from '../shared/domain/types.js';
 
@@ -31,7 +32,7 @@ export const BUILD_ID: string | null = typeof __RADAR_BUILD_ID__ === 'string' ? 
 
 /** Entries kept; older ones are removed when a new one is written. */
 const MAX_ENTRIES = 16;
-const PREFIX = 'measures-';
+const PREFIX = PRECOMPILED_PREFIX;
 
 /** The cache directory for this environment, or null when caching is off. */
 export function cacheDirFor(env: Record<string, string | undefined>): string | null {
@@ -44,8 +45,7 @@ export function cacheDirFor(env: Record<string, string | undefined>): string | n
 
 /** File name of the entry for these measures under this build. */
 export function cacheKey(measures: readonly Measure[], buildId: string): string {
-  const clauses = measures.map((m) => [m.id, m.query, m.requires ?? null, m.excludes ?? null]);
-  return `${PREFIX}${stableHash(JSON.stringify([buildId, ENGINE_VERSION, clauses]))}.bin`;
+  return precompiledFileName(measures, buildId);
 }
 
 /**

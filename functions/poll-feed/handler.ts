@@ -1,10 +1,9 @@
 /** Lambda entry: composition root of poll-feed (runs once per cold start). */
 import { HttpFeedFetcher } from '../../shared/adapters/http/http-feed-fetcher.js';
 import { loadEnv } from '../../shared/config/env.js';
-import { compileMeasures } from '../../shared/domain/classifier/index.js';
 import { createStore } from '../lib/aws-clients.js';
 import { createLogger, EmfMetrics } from '../lib/observability.js';
-import { loadRuntimeConfig } from '../lib/runtime-config.js';
+import { loadClassifier, loadRuntimeConfig } from '../lib/runtime-config.js';
 import { createPollFeedHandler } from './create-handler.js';
 
 const env = loadEnv(process.env, {
@@ -14,14 +13,17 @@ const env = loadEnv(process.env, {
   metricsNamespace: 'string',
 });
 const config = await loadRuntimeConfig(env.configDir);
+const { classifier, precompiled } = loadClassifier(env.configDir, config.measures);
+const logger = createLogger();
+logger.info('measures loaded', { measures: config.measures.length, precompiled });
 
 export const handler = createPollFeedHandler({
   feeds: config.feeds,
   fetcher: new HttpFeedFetcher({ userAgent: env.userAgent, allowPrivateHosts: config.allowPrivateHosts }),
   store: createStore(env.tableName).store,
-  classifier: compileMeasures(config.measures),
+  classifier,
   clock: { now: () => new Date() },
   pollIntervalMs: config.pollIntervalMinutes * 60_000,
-  logger: createLogger(),
+  logger,
   metrics: new EmfMetrics(env.metricsNamespace),
 });

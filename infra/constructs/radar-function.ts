@@ -27,6 +27,23 @@ const BUNDLED_CONFIG_DIR = '/var/task/config';
 export const CREATE_REQUIRE_BANNER =
   "import { createRequire as __radarCreateRequire } from 'node:module'; const require = __radarCreateRequire(import.meta.url);";
 
+/**
+ * Shell commands that put the config into a bundle: the two files, and the measures compiled
+ * (shared/adapters/fs/precompiled-measures.ts) so a cold start reads them instead of compiling.
+ * Run by the synth machine after esbuild, with the project's own tsx.
+ */
+export function bundledConfigCommands(
+  files: { readonly feeds: string; readonly measures: string },
+  output: string,
+): string[] {
+  return [
+    `mkdir -p "${output}/config"`,
+    `cp "${files.feeds}" "${output}/config/${CONFIG_FILES.feeds}"`,
+    `cp "${files.measures}" "${output}/config/${CONFIG_FILES.measures}"`,
+    `"${PROJECT_ROOT}/node_modules/.bin/tsx" "${PROJECT_ROOT}/scripts/precompile-measures.ts" "${files.measures}" "${output}/config"`,
+  ];
+}
+
 /** What a function may do on the table: actions, and whether on the base table and which indexes. */
 export interface TableAccess {
   readonly actions: readonly string[];
@@ -137,11 +154,8 @@ export class RadarFunction extends Construct {
         commandHooks: {
           beforeBundling: () => [],
           beforeInstall: () => [],
-          afterBundling: (_input: string, output: string) => [
-            `mkdir -p "${output}/config"`,
-            `cp "${feeds}" "${output}/config/${CONFIG_FILES.feeds}"`,
-            `cp "${measures}" "${output}/config/${CONFIG_FILES.measures}"`,
-          ],
+          afterBundling: (_input: string, output: string) =>
+            bundledConfigCommands({ feeds, measures }, output),
         },
       },
     });
