@@ -33,6 +33,10 @@ const KNOWN_MISSES: Record<string, { got: string[]; why: string }> = {
     got: ['ru-banks'],
     why: "the central bank governor on what the 2022 freeze did: impact, but 'Russian central bank' + 'froze' + 'impose' pass",
   },
+  ab06: {
+    got: [],
+    why: 'Gazprom is not among the energy companies of ru-energy: with it, a plea to ease sanctions on a Gazprom-owned refiner matched',
+  },
   aa14: { got: [], why: 'the licence comes ten words after "allows"; relief pairs them within eight' },
   aa25: {
     got: ['ru-energy'],
