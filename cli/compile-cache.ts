@@ -9,20 +9,16 @@
  * build id and compile every time. A cache that cannot be read or written is skipped silently:
  * it only ever saves time.
  */
-import {
-  mkdirSync,
-  readdirSync,
-  readFileSync,
-  renameSync,
-  statSync,
-  unlinkSync,
-  writeFileSync,
-} from 'node:fs';
+import { mkdirSync, readdirSync, statSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { PRECOMPILED_PREFIX, precompiledFileName } from '../shared/adapters/fs/precompiled-measures.js';
+import {
+  PRECOMPILED_PREFIX,
+  precompiledFileName,
+  readPrecompiled,
+  writePrecompiled,
+} from '../shared/adapters/fs/precompiled-measures.js';
 import { compileSet } from '../shared/domain/classifier/compile.js';
 import { CompiledClassifier } from '../shared/domain/classifier/index.js';
-import { deserializeSet, serializeSet } from '../shared/domain/classifier/serialize.js';
 import type { Measure } from '../shared/domain/types.js';
 
 declare const __RADAR_BUILD_ID__: string | undefined;
@@ -58,18 +54,13 @@ export function compileCached(
   buildId: string | null = BUILD_ID,
 ): CompiledClassifier {
   if (dir === null || buildId === null) return new CompiledClassifier(compileSet(measures));
-  const file = join(dir, cacheKey(measures, buildId));
-  try {
-    return new CompiledClassifier(deserializeSet(readFileSync(file), measures));
-  } catch {
-    // Missing, unreadable or not ours: compile, then store.
-  }
+  const stored = readPrecompiled(measures, dir, buildId);
+  if (stored !== null) return new CompiledClassifier(stored);
+  // Missing, unreadable or not ours: compile, then store.
   const set = compileSet(measures);
   try {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
-    const tmp = `${file}.${process.pid}.tmp`;
-    writeFileSync(tmp, serializeSet(set), { mode: 0o600 });
-    renameSync(tmp, file);
+    writePrecompiled(measures, dir, { build: buildId, set, mode: 0o600 });
     prune(dir);
   } catch {
     // A read-only or full disk costs the next start a compile, nothing else.

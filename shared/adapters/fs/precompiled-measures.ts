@@ -2,11 +2,11 @@
  * Compiled measure sets stored as files, named by what they were compiled from. The deploy writes
  * one next to the bundled measures.yaml (scripts/precompile-measures.ts, run by RadarFunction's
  * bundling hook), so a Lambda cold start reads it (a few ms) instead of compiling (40–90 ms); the
- * CLI's cache (cli/compile-cache.ts) names its entries the same way, with its build id.
+ * CLI's cache (cli/compile-cache.ts) stores its entries the same way, named with its build id.
  */
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { compileSet, stableHash } from '../../domain/classifier/compile.js';
+import { type CompiledSet, compileSet, stableHash } from '../../domain/classifier/compile.js';
 import { type Classifier, CompiledClassifier, ENGINE_VERSION } from '../../domain/classifier/index.js';
 import { deserializeSet, serializeSet } from '../../domain/classifier/serialize.js';
 import type { Measure } from '../../domain/types.js';
@@ -24,11 +24,27 @@ export function precompiledFileName(measures: readonly Measure[], build = ''): s
   return `${PRECOMPILED_PREFIX}${stableHash(JSON.stringify(key))}.bin`;
 }
 
-/** Compiles the measures and writes the set into `dir` (atomically); returns the file's path. */
-export function writePrecompiled(measures: readonly Measure[], dir: string): string {
-  const file = join(dir, precompiledFileName(measures));
+/** The set stored in `dir` for exactly these measures (and build), or null: none, or unreadable. */
+export function readPrecompiled(measures: readonly Measure[], dir: string, build = ''): CompiledSet | null {
+  try {
+    return deserializeSet(readFileSync(join(dir, precompiledFileName(measures, build))), measures);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Writes the set for these measures into `dir` (atomically: a temporary file renamed), compiling
+ * it unless given; returns the file's path. Throws on a bad clause or an unwritable directory.
+ */
+export function writePrecompiled(
+  measures: readonly Measure[],
+  dir: string,
+  options: { build?: string; set?: CompiledSet; mode?: number } = {},
+): string {
+  const file = join(dir, precompiledFileName(measures, options.build));
   const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, serializeSet(compileSet(measures)));
+  writeFileSync(tmp, serializeSet(options.set ?? compileSet(measures)), { mode: options.mode ?? 0o644 });
   renameSync(tmp, file);
   return file;
 }
@@ -41,10 +57,9 @@ export function loadPrecompiled(
   measures: readonly Measure[],
   dir: string,
 ): { classifier: Classifier; precompiled: boolean } {
-  try {
-    const bytes = readFileSync(join(dir, precompiledFileName(measures)));
-    return { classifier: new CompiledClassifier(deserializeSet(bytes, measures)), precompiled: true };
-  } catch {
-    return { classifier: new CompiledClassifier(compileSet(measures)), precompiled: false };
-  }
+  const stored = readPrecompiled(measures, dir);
+  return {
+    classifier: new CompiledClassifier(stored ?? compileSet(measures)),
+    precompiled: stored !== null,
+  };
 }
