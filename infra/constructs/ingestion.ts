@@ -77,6 +77,7 @@ export class Ingestion extends Construct {
       description: 'Polls one feed per message: fetch, parse, classify, store',
       timeout: POLL_TIMEOUT,
       memorySize: 1024,
+      precompileMeasures: true,
     })
       .useTable(props.table, TABLE_ACCESS.ingest)
       .setEnv('userAgent', props.userAgent);

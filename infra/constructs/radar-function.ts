@@ -28,19 +28,24 @@ export const CREATE_REQUIRE_BANNER =
   "import { createRequire as __radarCreateRequire } from 'node:module'; const require = __radarCreateRequire(import.meta.url);";
 
 /**
- * Shell commands that put the config into a bundle: the two files, and the measures compiled
- * (shared/adapters/fs/precompiled-measures.ts) so a cold start reads them instead of compiling.
- * Run by the synth machine after esbuild, with the project's own tsx.
+ * Shell commands that put the config into a bundle: the two files and, with `precompile`, the
+ * measures compiled (shared/adapters/fs/precompiled-measures.ts) so a cold start reads them instead
+ * of compiling. Run by the synth machine after esbuild, with the project's own tsx.
  */
 export function bundledConfigCommands(
   files: { readonly feeds: string; readonly measures: string },
   output: string,
+  precompile: boolean,
 ): string[] {
   return [
     `mkdir -p "${output}/config"`,
     `cp "${files.feeds}" "${output}/config/${CONFIG_FILES.feeds}"`,
     `cp "${files.measures}" "${output}/config/${CONFIG_FILES.measures}"`,
-    `"${PROJECT_ROOT}/node_modules/.bin/tsx" "${PROJECT_ROOT}/scripts/precompile-measures.ts" "${files.measures}" "${output}/config"`,
+    ...(precompile
+      ? [
+          `"${PROJECT_ROOT}/node_modules/.bin/tsx" "${PROJECT_ROOT}/scripts/precompile-measures.ts" "${files.measures}" "${output}/config"`,
+        ]
+      : []),
   ];
 }
 
@@ -88,6 +93,12 @@ export interface RadarFunctionProps {
   readonly description: string;
   /** Absolute paths of the validated config files to bundle. */
   readonly configFiles: { readonly feeds: string; readonly measures: string };
+  /**
+   * Bundle the measures compiled too (about 1 MB), for a function that classifies: its cold start
+   * reads them instead of compiling.
+   * @default false
+   */
+  readonly precompileMeasures?: boolean;
   readonly logRetention: RetentionDays;
   /** @default Duration.seconds(30) */
   readonly timeout?: Duration;
@@ -155,7 +166,7 @@ export class RadarFunction extends Construct {
           beforeBundling: () => [],
           beforeInstall: () => [],
           afterBundling: (_input: string, output: string) =>
-            bundledConfigCommands({ feeds, measures }, output),
+            bundledConfigCommands({ feeds, measures }, output, props.precompileMeasures ?? false),
         },
       },
     });

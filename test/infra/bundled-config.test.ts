@@ -17,7 +17,7 @@ let output: string;
 beforeAll(() => {
   output = mkdtempSync(join(tmpdir(), 'radar-bundle-'));
   // What the synth machine runs after esbuild, run for real (one shell, stop at the first failure).
-  execFileSync('sh', ['-ec', bundledConfigCommands(files, output).join('\n')], { stdio: 'pipe' });
+  execFileSync('sh', ['-ec', bundledConfigCommands(files, output, true).join('\n')], { stdio: 'pipe' });
 }, 30_000);
 afterAll(() => {
   rmSync(output, { recursive: true, force: true });
@@ -29,6 +29,13 @@ describe('the config a function bundle carries', () => {
     expect(readFileSync(join(dir, CONFIG_FILES.measures), 'utf8')).toBe(readFileSync(files.measures, 'utf8'));
     expect(readFileSync(join(dir, CONFIG_FILES.feeds), 'utf8')).toBe(readFileSync(files.feeds, 'utf8'));
     expect(readdirSync(dir).filter((f) => f.endsWith('.bin'))).toHaveLength(1);
+  });
+
+  it('compiles the measures only for a function that asks for it', () => {
+    const plain = bundledConfigCommands(files, '/out', false);
+    expect(plain).toHaveLength(3);
+    expect(plain.join('\n')).not.toContain('precompile-measures');
+    expect(bundledConfigCommands(files, '/out', true).at(-1)).toContain('scripts/precompile-measures.ts');
   });
 
   it('gives the cold start the precompiled set, classifying exactly as a fresh compile', async () => {
