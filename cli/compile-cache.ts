@@ -28,7 +28,6 @@ export const BUILD_ID: string | null = typeof __RADAR_BUILD_ID__ === 'string' ? 
 
 /** Entries kept; older ones are removed when a new one is written. */
 const MAX_ENTRIES = 16;
-const PREFIX = PRECOMPILED_PREFIX;
 
 /** The cache directory for this environment, or null when caching is off. */
 export function cacheDirFor(env: Record<string, string | undefined>): string | null {
@@ -71,7 +70,7 @@ export function compileCached(
 /** Keeps the MAX_ENTRIES most recently written entries. */
 function prune(dir: string): void {
   const entries = readdirSync(dir)
-    .filter((name) => name.startsWith(PREFIX) && name.endsWith('.bin'))
+    .filter((name) => name.startsWith(PRECOMPILED_PREFIX) && name.endsWith('.bin'))
     .map((name) => ({ name, mtime: statSync(join(dir, name)).mtimeMs }))
     .sort((a, b) => b.mtime - a.mtime);
   for (const { name } of entries.slice(MAX_ENTRIES)) unlinkSync(join(dir, name));
