@@ -7,9 +7,10 @@ import { build } from 'esbuild';
 const root = fileURLToPath(new URL('..', import.meta.url));
 rmSync(`${root}/dist/cli`, { recursive: true, force: true });
 // Identifies the classifier build, so the CLI's compiled-measures cache never reads an entry
-// written by other classifier code (cli/compile-cache.ts).
+// written by other classifier code, nor measures read by other loader code (cli/compile-cache.ts).
 const classifierSources = [
   ...readdirSync(`${root}/shared/domain/classifier`).map((f) => `shared/domain/classifier/${f}`),
+  ...readdirSync(`${root}/shared/config`).map((f) => `shared/config/${f}`),
   'shared/domain/types.ts',
   'cli/compile-cache.ts',
 ].sort();

@@ -11,7 +11,7 @@ import type { CompiledClassifier } from '../../shared/domain/classifier/classify
 import { type Classifier, compileMatcher } from '../../shared/domain/classifier/index.js';
 import type { Evidence, MeasureMatch } from '../../shared/domain/types.js';
 import { parseOptions } from '../args.js';
-import { cacheDirFor, compileCached } from '../compile-cache.js';
+import { cacheDirFor, compileCachedFile } from '../compile-cache.js';
 import type { CliIo } from '../io.js';
 
 /** Default measures file, relative to the working directory. */
@@ -32,8 +32,9 @@ export async function loadClassifier(
   cwd: string,
   env?: Record<string, string | undefined>,
 ): Promise<CompiledClassifier> {
-  const measures = await loadMeasuresFileFast(resolve(cwd, file ?? DEFAULT_MEASURES_FILE));
-  return env === undefined ? compileMatcher(measures) : compileCached(measures, cacheDirFor(env));
+  const path = resolve(cwd, file ?? DEFAULT_MEASURES_FILE);
+  if (env === undefined) return compileMatcher(await loadMeasuresFileFast(path));
+  return compileCachedFile(path, cacheDirFor(env), loadMeasuresFileFast);
 }
 
 type Id = string | number | null;

@@ -1,7 +1,7 @@
 /**
  * The shipped CLI bundle (built by scripts/build-cli.mjs, as `npm ci` does): `radar classify`
- * stores the compiled measures in its cache on the first run and reads them on the next, with
- * the same output.
+ * stores the compiled measures in its cache on the first run (the set, and an index entry for the
+ * measures file's bytes) and reads them on the next, with the same output.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -41,15 +41,18 @@ describe('radar classify (bundled)', () => {
     expect(uncached.status).toBe(0);
     expect(uncached.stdout).toContain('"id":"eu-package"');
     const first = classify({ RADAR_CACHE_DIR: cacheDir });
-    expect(readdirSync(cacheDir)).toHaveLength(1);
+    expect(readdirSync(cacheDir).map((name) => name.replace(/-[0-9a-f]+\./, '-#.'))).toEqual([
+      'measures-#.bin',
+      'measures-src-#.json',
+    ]);
     const second = classify({ RADAR_CACHE_DIR: cacheDir });
     expect(first.stdout).toBe(uncached.stdout);
     expect(second.stdout).toBe(uncached.stdout);
     expect(second.status).toBe(0);
   });
 
-  it('reads the entry it wrote (a planted entry under that name is what answers)', async () => {
-    const [entry] = readdirSync(cacheDir);
+  it('reads the set it wrote, found through the index (a planted set under that name answers)', async () => {
+    const entry = readdirSync(cacheDir).find((name) => name.endsWith('.bin'));
     const defaults = await loadMeasuresFile(join(root, 'config/measures.yaml'));
     const planted = defaults.map((m) =>
       m.id === 'eu-package' ? { ...m, query: 'football', requires: null, excludes: null } : m,

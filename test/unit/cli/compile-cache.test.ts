@@ -1,8 +1,15 @@
-import { mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { cacheDirFor, cacheKey, compileCached } from '../../../cli/compile-cache.js';
+import {
+  cacheDirFor,
+  cacheKey,
+  compileCached,
+  compileCachedFile,
+  sourceKey,
+} from '../../../cli/compile-cache.js';
+import { loadMeasuresFileFast } from '../../../shared/config/measures-fast.js';
 import { compileSet } from '../../../shared/domain/classifier/compile.js';
 import type { CompiledClassifier } from '../../../shared/domain/classifier/index.js';
 import { serializeSet } from '../../../shared/domain/classifier/serialize.js';
@@ -96,5 +103,91 @@ describe('compiled measures cache', () => {
     expect(cacheDirFor({ XDG_CACHE_HOME: '/x', HOME: '/h' })).toBe('/x/sanctions-radar');
     expect(cacheDirFor({ HOME: '/h' })).toBe('/h/.cache/sanctions-radar');
     expect(cacheDirFor({})).toBeNull();
+  });
+
+  describe('by measures file', () => {
+    const yaml = (query: string) =>
+      `measures:\n  - id: oil\n    name: Oil\n    severity: high\n    query: '${query}'\n    requires: 'russia*'\n`;
+    let file: string;
+    let loads: number;
+    const load = (path: string) => {
+      loads++;
+      return loadMeasuresFileFast(path);
+    };
+    beforeEach(() => {
+      file = join(dir, 'measures.yaml');
+      writeFileSync(file, yaml('oil NEAR/4 sanction*'));
+      loads = 0;
+    });
+    const cache = () => join(dir, 'cache');
+
+    it('reads a file seen before without parsing it, with the same results', async () => {
+      const first = await compileCachedFile(file, cache(), load, 'build-a');
+      expect(loads).toBe(1);
+      expect(readdirSync(cache()).sort()).toEqual(
+        [cacheKey(first.measures, 'build-a'), sourceKey(readFileSync(file), 'build-a')].sort(),
+      );
+      const second = await compileCachedFile(file, cache(), load, 'build-a');
+      expect(loads).toBe(1);
+      expect(second.measures).toEqual(first.measures);
+      expect(second.rulesVersion).toBe(first.rulesVersion);
+      expect(second.classify(item)).toEqual(first.classify(item));
+      expect(ids(second)).toEqual(['oil']);
+    });
+
+    it('parses again when the bytes or the build change, so an edit is never missed', async () => {
+      await compileCachedFile(file, cache(), load, 'build-a');
+      writeFileSync(file, yaml('oil NEAR/4 sanction*').replace('Oil', 'Oil exports'));
+      const renamed = await compileCachedFile(file, cache(), load, 'build-a');
+      expect(loads).toBe(2);
+      expect(renamed.measures[0]?.name).toBe('Oil exports');
+      writeFileSync(file, yaml('tanker'));
+      expect(ids(await compileCachedFile(file, cache(), load, 'build-a'))).toEqual([]);
+      expect(loads).toBe(3);
+      await compileCachedFile(file, cache(), load, 'build-b');
+      expect(loads).toBe(4);
+    });
+
+    it('falls back to parsing over a corrupt index entry or one whose set is gone', async () => {
+      const first = await compileCachedFile(file, cache(), load, 'build-a');
+      const key = join(cache(), sourceKey(readFileSync(file), 'build-a'));
+      writeFileSync(key, '{not json');
+      expect(ids(await compileCachedFile(file, cache(), load, 'build-a'))).toEqual(['oil']);
+      expect(loads).toBe(2);
+      rmSync(join(cache(), cacheKey(first.measures, 'build-a')));
+      expect(ids(await compileCachedFile(file, cache(), load, 'build-a'))).toEqual(['oil']);
+      expect(loads).toBe(3);
+      // Both entries were written again.
+      expect(ids(await compileCachedFile(file, cache(), load, 'build-a'))).toEqual(['oil']);
+      expect(loads).toBe(3);
+    });
+
+    it("leaves a missing or bad file to the loader's own error", async () => {
+      await expect(compileCachedFile(join(dir, 'none.yaml'), cache(), load, 'build-a')).rejects.toThrow(
+        /none\.yaml/,
+      );
+      writeFileSync(file, yaml('oil AND ('));
+      await expect(compileCachedFile(file, cache(), load, 'build-a')).rejects.toThrow(/oil/);
+      expect(readdirSync(dir)).not.toContain('cache');
+    });
+
+    it('compiles every time without a build id or with the cache off, writing nothing', async () => {
+      expect(ids(await compileCachedFile(file, cache(), load, null))).toEqual(['oil']);
+      expect(ids(await compileCachedFile(file, null, load, 'build-a'))).toEqual(['oil']);
+      expect(loads).toBe(2);
+      expect(readdirSync(dir)).toEqual(['measures.yaml']);
+    });
+
+    it('keeps the 16 most recent index entries', async () => {
+      for (let i = 0; i < 18; i++) {
+        writeFileSync(file, yaml(`oil${i}`));
+        await compileCachedFile(file, cache(), load, 'build-a');
+        const key = join(cache(), sourceKey(readFileSync(file), 'build-a'));
+        utimesSync(key, i + 1000, i + 1000);
+      }
+      const index = readdirSync(cache()).filter((n) => n.endsWith('.json'));
+      expect(index).toHaveLength(16);
+      expect(index).toContain(sourceKey(readFileSync(file), 'build-a'));
+    });
   });
 });
