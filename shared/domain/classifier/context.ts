@@ -78,7 +78,7 @@ const CUE_LISTS: Readonly<Record<Exclude<ContextKind, 'negation'>, string>> = {
     '"hoped that" "hoping that" "hope for" "hopes for" "hopes of" "hope of" "illusive hope"',
     '"illusory hope" wishful "speculation that" "speculation about" "speculation of" "bets that"',
     'speculation "betting that" "betting on" "impact of" "effect of" "effects of" "toll of" "cost of"',
-    '"effectiveness of" "efficacy of"',
+    '"effectiveness of" "efficacy of" "na wpływ" "wpływ na" "wpływu" "skutki" "skutków" "auswirkungen"',
     'seit trotz "jahre nach" "hoffnung auf" "hoffen dass" "hofft dass" depuis malgré "ans après"',
     '"l espoir" "espoir de" "od czasu" mimo pomimo "lat po" nadzieję nadzieje nadziei',
     '"несмотря на" спустя "со времени" надежд* надія надії надію "незважаючи на" попри',
@@ -114,6 +114,7 @@ const TRIGGERS: Readonly<Record<Exclude<ContextKind, 'negation'>, string>> = {
   forward: [
     'since despite spite notwithstanding after following anniversary existing current hope hopes hoped hoping',
     'illusive illusory wishful speculation bets betting impact effect effects effectiveness efficacy toll cost seit trotz',
+    'wpływ wpływu skutki skutków auswirkungen',
     'nach hoffnung hoffen hofft depuis malgré après espoir czasu mimo pomimo po nadzieję nadzieje',
     `nadziei несмотря спустя времени надежд* надія надії надію незважаючи попри ${PAST_YEARS.join(' ')}`,
   ].join(' '),

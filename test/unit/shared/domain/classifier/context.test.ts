@@ -94,6 +94,14 @@ describe('context cues in the engine (any measure)', () => {
     expect(matches('EU weighs the effectiveness of a new oil ban')).toBe(false);
     expect(matches('EU proposes a new oil ban')).toBe(true);
   });
+  it('treats the impact of a measure in Polish and German (wpływ, skutki, Auswirkungen) as an assessment', () => {
+    const pl = compileMatcher([measure('oil', '(rop* OR oil OR öl) NEAR/6 (embargo* OR zakaz*)')]);
+    const plMatches = (title: string) => pl.classify({ title, summary: null }).length === 1;
+    expect(plMatches('Rafinerie czekają na wpływ zakazu importu rosyjskiej ropy')).toBe(false);
+    expect(plMatches('Skutki embarga na rosyjską ropę odczuwa cała Europa')).toBe(false);
+    expect(plMatches('Die Auswirkungen des Embargos auf russisches Öl')).toBe(false);
+    expect(plMatches('UE wprowadza zakaz importu rosyjskiej ropy')).toBe(true);
+  });
   it('quotes evidence from the original text at unchanged offsets', () => {
     const title = 'Two years after the invasion, EU bans Russian oil';
     const [m] = oil.classify({ title, summary: null });
