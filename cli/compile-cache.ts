@@ -91,6 +91,9 @@ export function sourceKey(bytes: Uint8Array, buildId: string): string {
   return `${SOURCE_PREFIX}${hash.digest('hex').slice(0, 32)}.json`;
 }
 
+/** Names of set entries (precompiledFileName): the only files an index entry may point at. */
+const SET_NAME = new RegExp(`^${PRECOMPILED_PREFIX}[0-9a-z]+\\.bin$`);
+
 interface SourceEntry {
   measures: Measure[];
   set: string;
@@ -111,6 +114,8 @@ export async function compileCachedFile(
   try {
     key = sourceKey(readFileSync(path), buildId);
     const entry = JSON.parse(readFileSync(join(dir, key), 'utf8')) as SourceEntry;
+    // Only a set file of this directory, by the name this module gives it.
+    if (!SET_NAME.test(entry.set)) throw new Error(`index entry ${key}: bad set name`);
     return new CompiledClassifier(deserializeSet(readFileSync(join(dir, entry.set)), entry.measures));
   } catch {
     // No entry yet (or an unreadable one, or an unreadable file: load reports that in its words).

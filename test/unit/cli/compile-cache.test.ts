@@ -160,6 +160,12 @@ describe('compiled measures cache', () => {
       // Both entries were written again.
       expect(ids(await compileCachedFile(file, cache(), load, 'build-a'))).toEqual(['oil']);
       expect(loads).toBe(3);
+      // An index entry naming a file outside the cache's own sets is not followed.
+      const outside = join(dir, 'planted.bin');
+      writeFileSync(outside, serializeSet(compileSet([measure('oil', 'widens')])));
+      writeFileSync(key, JSON.stringify({ measures: first.measures, set: '../planted.bin' }));
+      expect(ids(await compileCachedFile(file, cache(), load, 'build-a'))).toEqual(['oil']);
+      expect(loads).toBe(4);
     });
 
     it("leaves a missing or bad file to the loader's own error", async () => {
