@@ -73,7 +73,8 @@ const CUE_LISTS: Readonly<Record<Exclude<ContextKind, 'negation'>, string>> = {
   forward: [
     'since despite "in spite of" notwithstanding "years after" "year after" "months after"',
     '"after the ban" "after the eu ban" "after eu ban" "after the embargo" "after the eu embargo"',
-    '"following the ban" "following the embargo" "following the eu ban"',
+    '"following the ban" "following the embargo" "following the eu ban" "even after" "after a ban"',
+    '"after an embargo"',
     '"decade after" "anniversary of" "under existing" "under current" "hope that" "hopes that"',
     '"hoped that" "hoping that" "hope for" "hopes for" "hopes of" "hope of" "illusive hope"',
     '"illusory hope" wishful "speculation that" "speculation about" "speculation of" "bets that"',

@@ -84,6 +84,8 @@ describe('context cues in the engine (any measure)', () => {
   it('treats "after the ban" and "already covered" as background', () => {
     expect(matches('Russia redirects oil exports to Asia after the EU ban')).toBe(false);
     expect(matches('Refiners adapt following the embargo on Russian oil')).toBe(false);
+    expect(matches('Imports held up, even after the oil ban became law in May')).toBe(false);
+    expect(matches('Supplies rose after a ban on oil imports took effect')).toBe(false);
     expect(matches('The order widens an import ban that already covered Russian oil')).toBe(false);
     // A verb, not the noun: a development.
     expect(matches('Prices jump after the EU bans Russian oil')).toBe(true);
