@@ -72,6 +72,7 @@ const NO_NEW = [
 const CUE_LISTS: Readonly<Record<Exclude<ContextKind, 'negation'>, string>> = {
   forward: [
     'since despite "in spite of" notwithstanding "years after" "year after" "months after"',
+    '"weeks after" "week after" "days after" "day after"',
     '"after the ban" "after the eu ban" "after eu ban" "after the embargo" "after the eu embargo"',
     '"following the ban" "following the embargo" "following the eu ban" "even after" "after a ban"',
     '"after an embargo"',

@@ -86,6 +86,7 @@ describe('context cues in the engine (any measure)', () => {
     expect(matches('Refiners adapt following the embargo on Russian oil')).toBe(false);
     expect(matches('Imports held up, even after the oil ban became law in May')).toBe(false);
     expect(matches('Supplies rose after a ban on oil imports took effect')).toBe(false);
+    expect(matches('Output held steady, two days after the G7 agreed an oil ban')).toBe(false);
     expect(matches('The order widens an import ban that already covered Russian oil')).toBe(false);
     // A verb, not the noun: a development.
     expect(matches('Prices jump after the EU bans Russian oil')).toBe(true);
