@@ -73,6 +73,7 @@ const CUE_LISTS: Readonly<Record<Exclude<ContextKind, 'negation'>, string>> = {
   forward: [
     'since despite "in spite of" notwithstanding "years after" "year after" "months after"',
     '"weeks after" "week after" "days after" "day after" "efekt nowych" "efekt sankcji" "efektem sankcji"',
+    '"prospect of" "prospects of" "after a court" "after an eu court" "after the court" "after the eu court"',
     '"after the ban" "after the eu ban" "after eu ban" "after the embargo" "after the eu embargo"',
     '"following the ban" "following the embargo" "following the eu ban" "even after" "after a ban"',
     '"after an embargo"',
@@ -116,7 +117,7 @@ const TRIGGERS: Readonly<Record<Exclude<ContextKind, 'negation'>, string>> = {
   forward: [
     'since despite spite notwithstanding after following anniversary existing current hope hopes hoped hoping',
     'illusive illusory wishful speculation bets betting impact effect effects effectiveness efficacy toll cost seit trotz',
-    'wpływ wpływu skutki skutków auswirkungen efekt efektem',
+    'wpływ wpływu skutki skutków auswirkungen efekt efektem prospect prospects',
     'nach hoffnung hoffen hofft depuis malgré après espoir czasu mimo pomimo po nadzieję nadzieje',
     `nadziei несмотря спустя времени надежд* надія надії надію незважаючи попри ${PAST_YEARS.join(' ')}`,
   ].join(' '),

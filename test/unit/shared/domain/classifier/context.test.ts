@@ -87,6 +87,8 @@ describe('context cues in the engine (any measure)', () => {
     expect(matches('Imports held up, even after the oil ban became law in May')).toBe(false);
     expect(matches('Supplies rose after a ban on oil imports took effect')).toBe(false);
     expect(matches('Output held steady, two days after the G7 agreed an oil ban')).toBe(false);
+    expect(matches('OPEC debates the prospect of an EU oil embargo')).toBe(false);
+    expect(matches('A new regime, after an EU court annulled the oil sanctions on a trader')).toBe(false);
     expect(matches('The order widens an import ban that already covered Russian oil')).toBe(false);
     // A verb, not the noun: a development.
     expect(matches('Prices jump after the EU bans Russian oil')).toBe(true);
