@@ -3,7 +3,11 @@
  * precision / recall / F1 per measure, micro and macro F1, false alarms on unlabelled items, next to
  * a plain keyword baseline. Runs items through the same stream code as `radar classify`.
  *
- *   npx tsx scripts/eval-classifier.ts [DATASET] [--measures FILE] [--errors]
+ *   npx tsx scripts/eval-classifier.ts [DATASET] [--measures FILE] [--errors] [--predictions FILE]
+ *
+ * With --predictions, a JSON Lines file of {id, labels} (another labeller's, or another tool's) is
+ * scored in place of the classifier, on the dataset items it labels (each of its ids must be one of
+ * the dataset's): how far two labellers agree bounds what a classifier can show.
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -30,7 +34,7 @@ interface Scores {
 
 const { values, positionals } = parseArgs({
   args: process.argv.slice(2),
-  options: { measures: { type: 'string' }, errors: { type: 'boolean' } },
+  options: { measures: { type: 'string' }, errors: { type: 'boolean' }, predictions: { type: 'string' } },
   allowPositionals: true,
 });
 const cwd = process.cwd();
@@ -43,29 +47,55 @@ const items: Item[] = readFileSync(dataset, 'utf8')
 const classifier = await loadClassifier(values.measures, cwd);
 const measureIds = classifier.measures.map((m) => m.id);
 
-// Run through the CLI stream code so the evaluation covers JSON handling too.
-const out = new PassThrough();
-const chunks: Buffer[] = [];
-out.on('data', (c: Buffer) => chunks.push(c));
-await classifyStream(classifier, {
-  stdin: Readable.from([
-    items.map((i) => JSON.stringify({ id: i.id, title: i.title, summary: i.summary })).join('\n'),
-  ]),
-  stdout: out,
-  stderr: process.stderr,
-  cwd,
-  env: {},
-});
-const predicted = new Map<string, string[]>();
-for (const line of Buffer.concat(chunks).toString('utf8').split('\n')) {
-  if (line === '') continue;
-  const r = JSON.parse(line) as { id: string; measures?: Array<{ id: string }>; error?: string };
-  if (r.error) throw new Error(`classify failed on ${r.id}: ${r.error}`);
-  predicted.set(
-    r.id,
-    (r.measures ?? []).map((m) => m.id),
-  );
+/** Labels per item id from the classifier (through the CLI stream code) or from a predictions file. */
+async function predict(): Promise<Map<string, string[]>> {
+  const predicted = new Map<string, string[]>();
+  if (values.predictions !== undefined) {
+    const file = resolve(cwd, values.predictions);
+    readFileSync(file, 'utf8')
+      .split('\n')
+      .forEach((line, i) => {
+        if (line.trim() === '') return;
+        const r = JSON.parse(line) as { id?: unknown; labels?: unknown };
+        if (typeof r.id !== 'string' || !Array.isArray(r.labels))
+          throw new Error(`${file} line ${i + 1}: expected {"id": string, "labels": [measure ids]}`);
+        predicted.set(r.id, r.labels as string[]);
+      });
+    const known = new Set(items.map((i) => i.id));
+    const unknown = [...predicted.keys()].filter((id) => !known.has(id));
+    if (unknown.length > 0)
+      throw new Error(`${file}: ${unknown.length} id(s) not in ${dataset}, e.g. ${unknown[0]}`);
+    // Only the items it labels are scored.
+    const kept = items.filter((i) => predicted.has(i.id));
+    items.length = 0;
+    items.push(...kept);
+    return predicted;
+  }
+  // Run through the CLI stream code so the evaluation covers JSON handling too.
+  const out = new PassThrough();
+  const chunks: Buffer[] = [];
+  out.on('data', (c: Buffer) => chunks.push(c));
+  await classifyStream(classifier, {
+    stdin: Readable.from([
+      items.map((i) => JSON.stringify({ id: i.id, title: i.title, summary: i.summary })).join('\n'),
+    ]),
+    stdout: out,
+    stderr: process.stderr,
+    cwd,
+    env: {},
+  });
+  for (const line of Buffer.concat(chunks).toString('utf8').split('\n')) {
+    if (line === '') continue;
+    const r = JSON.parse(line) as { id: string; measures?: Array<{ id: string }>; error?: string };
+    if (r.error) throw new Error(`classify failed on ${r.id}: ${r.error}`);
+    predicted.set(
+      r.id,
+      (r.measures ?? []).map((m) => m.id),
+    );
+  }
+  return predicted;
 }
+const predicted = await predict();
 
 /** Baseline: a sanctions word plus any content word of the measure's name. */
 const NAME_STOPWORDS = new Set([
@@ -139,7 +169,9 @@ function summary(r: ReturnType<typeof score>) {
 const so = summary(ours);
 const sb = summary(base);
 const lines: string[] = [];
-lines.push(`dataset: ${dataset} (${items.length} items, rules ${classifier.rulesVersion})`);
+lines.push(
+  `dataset: ${dataset} (${items.length} items, ${values.predictions === undefined ? `rules ${classifier.rulesVersion}` : `labels of ${values.predictions}`})`,
+);
 lines.push('');
 lines.push(
   `${'measure'.padEnd(14)} ${'n'.padStart(4)}  ${'P'.padStart(6)} ${'R'.padStart(6)} ${'F1'.padStart(6)}   | baseline F1`,
