@@ -99,6 +99,14 @@ describe('context cues in the engine (any measure)', () => {
     expect(matches('EU weighs the effectiveness of a new oil ban')).toBe(false);
     expect(matches('EU proposes a new oil ban')).toBe(true);
   });
+  it('treats "showing that" and "having a major impact" as an assessment of sanctions, not a development', () => {
+    expect(matches('Refiners cut intake, showing that the oil ban is hitting Russia')).toBe(false);
+    expect(matches('Data on tankers, suggesting that the oil ban is hitting Russia')).toBe(false);
+    expect(matches('The oil ban imposed on Russia is having a major impact')).toBe(false);
+    expect(matches('The oil sanctions on Russia are having an impact, the IEA says')).toBe(false);
+    // The same words with nothing assessing them: a development.
+    expect(matches('Refiners cut intake as the EU bans Russian oil')).toBe(true);
+  });
   it('treats the impact of a measure in Polish and German (wpływ, skutki, Auswirkungen) as an assessment', () => {
     const pl = compileMatcher([measure('oil', '(rop* OR oil OR öl) NEAR/6 (embargo* OR zakaz*)')]);
     const plMatches = (title: string) => pl.classify({ title, summary: null }).length === 1;
