@@ -107,6 +107,12 @@ describe('context cues in the engine (any measure)', () => {
     // The same words with nothing assessing them: a development.
     expect(matches('Refiners cut intake as the EU bans Russian oil')).toBe(true);
   });
+  it('treats "as a result of" / "w wyniku" / "wynikiem" sanctions as a cause (background)', () => {
+    expect(matches('Output fell as a result of the oil ban imposed on Russia')).toBe(false);
+    expect(matches('Spadek eksportu w wyniku sankcji na oil')).toBe(false);
+    expect(matches('Cięcia są wynikiem sankcji na oil')).toBe(false);
+    expect(matches('Output fell as the EU imposed an oil ban on Russia')).toBe(true);
+  });
   it('treats the impact of a measure in Polish and German (wpływ, skutki, Auswirkungen) as an assessment', () => {
     const pl = compileMatcher([measure('oil', '(rop* OR oil OR öl) NEAR/6 (embargo* OR zakaz*)')]);
     const plMatches = (title: string) => pl.classify({ title, summary: null }).length === 1;
