@@ -370,17 +370,19 @@ export class CompiledClassifier implements Classifier {
       atomMask[a] = fields;
     }
     for (let p = 0; p < this.pos; p++) if (mask[p] === 1) this.posTok[p] = 0;
-    // The scan keeps the long OR-lists' field masks: recompute them from what is left.
-    for (let i = 0; i < this.touchedAny.length; i++) {
-      const slot = this.touchedAny[i] as number;
-      const member = (this.set.anys[slot] as Extract<CompiledNode, { k: 'any' }>).member;
-      let fields = 0;
-      if (member !== null)
-        for (let j = 0; j < touched.length; j++) {
-          const a = touched[j] as number;
-          if (member[a] === 1) fields |= atomMask[a] as number;
-        }
-      this.anyMask[slot] = fields;
+    // The scan keeps the long OR-lists' field masks: recompute them from what is left, through each
+    // remaining atom's postings (the lists the scan updated are exactly those of touched atoms).
+    const { anyMask, anyStart, anyData, touchedAny } = this;
+    for (let i = 0; i < touchedAny.length; i++) anyMask[touchedAny[i] as number] = 0;
+    for (let i = 0; i < touched.length; i++) {
+      const a = touched[i] as number;
+      const fields = atomMask[a] as number;
+      if (fields === 0) continue;
+      const end = anyStart[a + 1] as number;
+      for (let j = anyStart[a] as number; j < end; j++) {
+        const slot = anyData[j] as number;
+        anyMask[slot] = (anyMask[slot] as number) | fields;
+      }
     }
     this.gen++;
     // The new generation voids the phrase stamps too: renew those whose anchor is still there.
