@@ -81,7 +81,7 @@ const CUE_LISTS: Readonly<Record<Exclude<ContextKind, 'negation'>, string>> = {
     '"illusory hope" wishful "speculation that" "speculation about" "speculation of" "bets that"',
     'speculation "betting that" "betting on" "impact of" "effect of" "effects of" "toll of" "cost of"',
     '"effectiveness of" "efficacy of" auswirkungen "showing that" "suggesting that" "as a result of"',
-    '"w wyniku" wynikiem',
+    '"w wyniku" wynikiem "because of" "из за" "через санкції" "через санкций"',
     '"na wpływ" "wpływ na" "wpływu" "skutki" "skutków" "efekt nowych" "efekt sankcji" "efektem sankcji"',
     'seit trotz "jahre nach" "hoffnung auf" "hoffen dass" "hofft dass" depuis malgré "ans après"',
     '"l espoir" "espoir de" "od czasu" mimo pomimo "lat po" nadzieję nadzieje nadziei',
@@ -106,7 +106,7 @@ const CUE_LISTS: Readonly<Record<Exclude<ContextKind, 'negation'>, string>> = {
     '"investors expect" "investors bet" "investors are betting" "investors hope" "traders bet"',
     '"markets expect" "markets are betting" "economists expect" "economists say" "observers say"',
     '"analysten erwarten" "selon les analystes" "analitycy uważają" "analitycy spodziewają"',
-    '"analitycy oczekują" "аналитики считают" "аналитики ожидают" "аналітики вважають"',
+    '"analitycy oczekują" "аналитики считают" "аналитики ожидают" "аналітики вважають" аналитики аналітики',
   ].join(' '),
 };
 
@@ -119,7 +119,7 @@ const TRIGGERS: Readonly<Record<Exclude<ContextKind, 'negation'>, string>> = {
   forward: [
     'since despite spite notwithstanding after following anniversary existing current hope hopes hoped hoping',
     'illusive illusory wishful speculation bets betting impact effect effects effectiveness efficacy toll cost seit trotz',
-    'showing suggesting result wyniku wynikiem',
+    'showing suggesting result wyniku wynikiem because за через',
     'wpływ wpływu skutki skutków auswirkungen efekt efektem prospect prospects',
     'nach hoffnung hoffen hofft depuis malgré après espoir czasu mimo pomimo po nadzieję nadzieje',
     `nadziei несмотря спустя времени надежд* надія надії надію незважаючи попри ${PAST_YEARS.join(' ')}`,
