@@ -113,6 +113,14 @@ describe('context cues in the engine (any measure)', () => {
     expect(matches('Cięcia są wynikiem sankcji na oil')).toBe(false);
     expect(matches('Output fell as the EU imposed an oil ban on Russia')).toBe(true);
   });
+  it('treats "because of", "из за" and "через санкції" as a cause, and Russian analysts as the speaker', () => {
+    expect(matches('Exports fell because of the oil ban on Russia')).toBe(false);
+    expect(matches('Экспорт упал из-за embargo на oil')).toBe(false);
+    expect(matches('Доходи впали через санкції та oil embargo')).toBe(false);
+    expect(matches('Аналитики Kpler: the oil embargo is biting')).toBe(false);
+    expect(matches('Аналітики: the oil embargo is biting')).toBe(false);
+    expect(matches('Exports fell when the EU imposed an oil ban on Russia')).toBe(true);
+  });
   it('treats the impact of a measure in Polish and German (wpływ, skutki, Auswirkungen) as an assessment', () => {
     const pl = compileMatcher([measure('oil', '(rop* OR oil OR öl) NEAR/6 (embargo* OR zakaz*)')]);
     const plMatches = (title: string) => pl.classify({ title, summary: null }).length === 1;
