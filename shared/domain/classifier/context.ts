@@ -107,6 +107,7 @@ const CUE_LISTS: Readonly<Record<Exclude<ContextKind, 'negation'>, string>> = {
     '"markets expect" "markets are betting" "economists expect" "economists say" "observers say"',
     '"analysten erwarten" "selon les analystes" "analitycy uważają" "analitycy spodziewają"',
     '"analitycy oczekują" "аналитики считают" "аналитики ожидают" "аналітики вважають" аналитики аналітики',
+    'analitycy',
   ].join(' '),
 };
 

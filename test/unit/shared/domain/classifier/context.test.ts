@@ -119,6 +119,7 @@ describe('context cues in the engine (any measure)', () => {
     expect(matches('Доходи впали через санкції та oil embargo')).toBe(false);
     expect(matches('Аналитики Kpler: the oil embargo is biting')).toBe(false);
     expect(matches('Аналітики: the oil embargo is biting')).toBe(false);
+    expect(matches('Analitycy: the oil embargo podbije ceny')).toBe(false);
     expect(matches('Exports fell when the EU imposed an oil ban on Russia')).toBe(true);
   });
   it('treats the impact of a measure in Polish and German (wpływ, skutki, Auswirkungen) as an assessment', () => {
