@@ -46,6 +46,7 @@ const NEGATED_ACTIONS = [
   '"additional sanction*" "more sanction*" ban banning delist* unfreez* confiscat* seiz* relief',
   'verhängen aufheben lockern "neue* sanktion*" "weitere* sanktion*" lever levée assoupl* imposer',
   '"nouvelles sanctions" nałoż* nakład* znies* znosz* złagodz* "nowych sankcji" вводить ввести снимать снять снят*',
+  'objęty objęta objęte objęci',
   'отменять отменить смягч* "новых санкций" запроваджувати запровадити скасовувати скасувати',
   'зніматиме знімати "нових санкцій"',
 ].join(' ');
@@ -103,6 +104,7 @@ const CUE_LISTS: Readonly<Record<Exclude<ContextKind, 'negation'>, string>> = {
   ].join(' '),
   sentence: [
     '"analysts say" "analysts said" "analysts expect" "analysts believe" "analyst says" "analyst said"',
+    '"think tank" "think tank estimates" "think tank says"',
     '"investors expect" "investors bet" "investors are betting" "investors hope" "traders bet"',
     '"markets expect" "markets are betting" "economists expect" "economists say" "observers say"',
     '"analysten erwarten" "selon les analystes" "analitycy uważają" "analitycy spodziewają"',
@@ -131,7 +133,7 @@ const TRIGGERS: Readonly<Record<Exclude<ContextKind, 'negation'>, string>> = {
     PAST_YEARS.join(' '),
   ].join(' '),
   sentence:
-    'analysts analyst investors traders markets economists observers analysten analystes analitycy аналитики аналітики',
+    'analysts analyst investors traders markets economists observers analysten analystes analitycy аналитики аналітики tank',
 };
 
 /** Per kind, the trigger query a cue needs (null: none), tested before the cue query. */
