@@ -120,6 +120,7 @@ describe('context cues in the engine (any measure)', () => {
     expect(matches('Аналитики Kpler: the oil embargo is biting')).toBe(false);
     expect(matches('Аналітики: the oil embargo is biting')).toBe(false);
     expect(matches('Analitycy: the oil embargo podbije ceny')).toBe(false);
+    expect(matches('The oil embargo costs Russia €150m a day, think tank estimates')).toBe(false);
     expect(matches('Exports fell when the EU imposed an oil ban on Russia')).toBe(true);
   });
   it('treats the impact of a measure in Polish and German (wpływ, skutki, Auswirkungen) as an assessment', () => {
