@@ -82,7 +82,8 @@ const CUE_LISTS: Readonly<Record<Exclude<ContextKind, 'negation'>, string>> = {
     '"illusory hope" wishful "speculation that" "speculation about" "speculation of" "bets that"',
     'speculation "betting that" "betting on" "impact of" "effect of" "effects of" "toll of" "cost of"',
     '"effectiveness of" "efficacy of" auswirkungen "showing that" "suggesting that" "as a result of"',
-    '"w wyniku" wynikiem "because of" "из за" "через санкції" "через санкций"',
+    '"w wyniku" wynikiem "because of" "из за" "через санкції" "через санкций" "adding to earlier"',
+    '"adds to earlier" "on top of earlier"',
     '"na wpływ" "wpływ na" "wpływu" "skutki" "skutków" "efekt nowych" "efekt sankcji" "efektem sankcji"',
     'seit trotz "jahre nach" "hoffnung auf" "hoffen dass" "hofft dass" depuis malgré "ans après"',
     '"l espoir" "espoir de" "od czasu" mimo pomimo "lat po" nadzieję nadzieje nadziei',
@@ -120,7 +121,7 @@ const TRIGGERS: Readonly<Record<Exclude<ContextKind, 'negation'>, string>> = {
   forward: [
     'since despite spite notwithstanding after following anniversary existing current hope hopes hoped hoping',
     'illusive illusory wishful speculation bets betting impact effect effects effectiveness efficacy toll cost seit trotz',
-    'showing suggesting result wyniku wynikiem because за через',
+    'showing suggesting result wyniku wynikiem because за через earlier',
     'wpływ wpływu skutki skutków auswirkungen efekt efektem prospect prospects',
     'nach hoffnung hoffen hofft depuis malgré après espoir czasu mimo pomimo po nadzieję nadzieje',
     `nadziei несмотря спустя времени надежд* надія надії надію незважаючи попри ${PAST_YEARS.join(' ')}`,
