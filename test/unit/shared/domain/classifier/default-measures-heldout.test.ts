@@ -29,10 +29,6 @@ const KNOWN_MISSES: Record<string, { got: string[]; why: string }> = {
     got: [],
     why: '"to end Russian gas imports" is a stop the measure knows, but "minister says" is no development word',
   },
-  y07: {
-    got: ['ru-banks'],
-    why: "the central bank governor on what the 2022 freeze did: impact, but 'Russian central bank' + 'froze' + 'impose' pass",
-  },
   ab06: {
     got: [],
     why: 'Gazprom is not among the energy companies of ru-energy: with it, a plea to ease sanctions on a Gazprom-owned refiner matched',
