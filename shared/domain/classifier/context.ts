@@ -108,7 +108,8 @@ const CUE_LISTS: Readonly<Record<Exclude<ContextKind, 'negation'>, string>> = {
     '"think tank"',
     '"investors expect" "investors bet" "investors are betting" "investors hope" "traders bet"',
     '"markets expect" "markets are betting" "economists expect" "economists say" "observers say"',
-    '"analysten erwarten" "selon les analystes" analitycy аналитики аналітики',
+    '"analysten erwarten" "selon les analystes" analitycy аналитики аналітики ekonomiści экономисты',
+    'економісти "school of economics"',
   ].join(' '),
 };
 
@@ -131,8 +132,10 @@ const TRIGGERS: Readonly<Record<Exclude<ContextKind, 'negation'>, string>> = {
     'verhängt* déjà obowiązując* obowiązujące введенн* действующи* запроваджен* чинні',
     PAST_YEARS.join(' '),
   ].join(' '),
-  sentence:
+  sentence: [
     'analysts analyst investors traders markets economists observers analysten analystes analitycy аналитики аналітики tank',
+    'ekonomiści экономисты економісти school',
+  ].join(' '),
 };
 
 /** Per kind, the trigger query a cue needs (null: none), tested before the cue query. */
