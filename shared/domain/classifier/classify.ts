@@ -14,6 +14,8 @@ import {
   FIELD_BOTH,
   FIELD_SUMMARY,
   FIELD_TITLE,
+  type InfixMatcher,
+  infixSymbol,
   type Trie,
 } from './compile.js';
 import { type ContextHit, type ContextKind, type ContextLayout, contextMask } from './context.js';
@@ -119,6 +121,9 @@ export class CompiledClassifier implements Classifier {
   private readonly set: CompiledSet;
   private readonly measureById: ReadonlyMap<string, CompiledMeasure>;
   private readonly trie: Trie;
+  private readonly infix: InfixMatcher | null;
+  /** Inner/tail atoms found in the current token (scratch for scanInfix). */
+  private readonly infixFound: number[] = [];
   // Per-item scratch state, reset by load() / clear().
   private title = '';
   private summary = '';
@@ -193,6 +198,7 @@ export class CompiledClassifier implements Classifier {
   constructor(set: CompiledSet) {
     this.set = set;
     this.trie = set.trie;
+    this.infix = set.infix;
     this.measures = Object.freeze(set.measures.map((m) => m.measure));
     this.measureById = new Map(set.measures.map((m) => [m.measure.id, m]));
     this.atomHead = new Int32Array(set.atomCount).fill(-1);
@@ -462,8 +468,14 @@ export class CompiledClassifier implements Classifier {
   tokenAtoms(text: string): Array<readonly number[]> {
     this.load({ title: text, summary: null });
     try {
-      const out: Array<readonly number[]> = [];
-      for (let p = 0; p < this.split; p++) out.push(this.atomsAt(p));
+      const out: number[][] = [];
+      for (let p = 0; p < this.split; p++) out.push([...this.atomsAt(p)]);
+      // The inner and tail atoms the scan recorded, from their occurrences.
+      for (const a of this.touched)
+        for (let o = this.atomHead[a] as number; o !== -1; o = this.occNext[o] as number) {
+          const list = out[this.occPos[o] as number];
+          if (list !== undefined && !list.includes(a)) list.push(a);
+        }
       return out;
     } finally {
       this.clear();
@@ -538,12 +550,70 @@ export class CompiledClassifier implements Classifier {
         i += cp > 0xffff ? 2 : 1;
       }
       this.addToken(start, i, node >= 0 ? node * 2 + 1 : last * 2, field);
+      if (this.infix !== null && i - start >= this.infix.minLength) this.scanInfix(text, start, i, field);
       // Drop an English possessive: word + apostrophe + s + non-word.
       const q = i + 1 < n ? text.charCodeAt(i) : 0;
       if ((q === 0x27 || q === 0x2019 || q === 0x02bc || q === 0x2018) && APOSTROPHES.has(q)) {
         const s = text.charCodeAt(i + 1);
         if ((s === 115 || s === 83) && !isWordAt(text, i + 2)) i += 2;
       }
+    }
+  }
+
+  /**
+   * Walks the inner/tail matcher over the token text[start, end) just added (folded as the scan
+   * folds it) and records the inner and tail atoms it holds at that position.
+   */
+  private scanInfix(text: string, start: number, end: number, field: number): void {
+    const m = this.infix as InfixMatcher;
+    const { delta, width, hasInner, inner, wide } = m;
+    const found = this.infixFound;
+    let st = 0;
+    for (let i = start; i < end; ) {
+      const c = text.charCodeAt(i);
+      if (c < 128) {
+        const sym = ASCII_SYMBOL[c] as number;
+        st = sym < 0 ? 0 : (delta[st * width + sym] as number);
+        i++;
+        if (hasInner[st] === 1) collect(found, inner[st] as readonly number[]);
+        continue;
+      }
+      const cp = text.codePointAt(i) ?? c;
+      const fold = charInfo(cp).fold;
+      for (let k = 0; k < fold.length; k++) {
+        const sym = infixSymbol(wide, fold.charCodeAt(k));
+        st = sym < 0 ? 0 : (delta[st * width + sym] as number);
+        if (hasInner[st] === 1) collect(found, inner[st] as readonly number[]);
+      }
+      i += cp > 0xffff ? 2 : 1;
+    }
+    const tail = m.tail[st] as readonly number[];
+    if (tail.length > 0) collect(found, tail);
+    if (found.length === 0) return;
+    const p = this.pos - 1;
+    for (let k = 0; k < found.length; k++) this.addAtom(p, found[k] as number, field);
+    found.length = 0;
+  }
+
+  /** Records one atom at position p (the inner/tail atoms; addAtoms records the trie's). */
+  private addAtom(p: number, a: number, field: number): void {
+    if (this.occCount + 1 > this.occPos.length) this.growOccurrences();
+    const was = this.atomMask[a] as number;
+    const o = this.occCount++;
+    this.occPos[o] = p;
+    this.occNext[o] = -1;
+    if (was === 0) this.atomHead[a] = o;
+    else this.occNext[this.atomTail[a] as number] = o;
+    this.atomTail[a] = o;
+    if ((was & field) !== 0) return;
+    if (was === 0) this.touch(a);
+    this.atomMask[a] = was | field;
+    const end = this.anyStart[a + 1] as number;
+    for (let j = this.anyStart[a] as number; j < end; j++) {
+      const slot = this.anyData[j] as number;
+      const mk = this.anyMask[slot] as number;
+      if (mk === 0) this.touchedAny.push(slot);
+      this.anyMask[slot] = mk | field;
     }
   }
 
@@ -1209,5 +1279,13 @@ export class CompiledClassifier implements Classifier {
       out.push({ field, start, end, text: source.slice(start, end) });
     }
     return out;
+  }
+}
+
+/** Adds the atoms of `list` not yet in `into`. */
+function collect(into: number[], list: readonly number[]): void {
+  for (let k = 0; k < list.length; k++) {
+    const a = list[k] as number;
+    if (!into.includes(a)) into.push(a);
   }
 }

@@ -25,7 +25,7 @@ import { MODAL_CUES, NOUN_MARKERS, STAGE_CUES, STAGES } from './stage.js';
 import { stem } from './stem.js';
 
 /** Bumped when matching semantics change, so stored matches show which engine produced them. */
-export const ENGINE_VERSION = 'classifier-4';
+export const ENGINE_VERSION = 'classifier-5';
 
 export const FIELD_TITLE = 1;
 export const FIELD_SUMMARY = 2;
@@ -156,6 +156,12 @@ export interface CompiledSet {
   exactAtoms: Map<string, number>;
   /** Folded prefix → its atom. */
   prefixAtoms: Map<string, number>;
+  /** Folded inner word (`*word*`: the token contains it) → its atom. */
+  innerAtoms: Map<string, number>;
+  /** Folded word end (`*word`: the token ends with it) → its atom. */
+  tailAtoms: Map<string, number>;
+  /** Matcher of the inner and tail atoms (null when the set has none: the scan skips it). */
+  infix: InfixMatcher | null;
   atomCount: number;
   /** Number of distinct DAG nodes (memo table size). */
   nodeCount: number;
@@ -199,24 +205,36 @@ class AtomTable {
   readonly stemAtoms = new Map<string, number>();
   readonly exactAtoms = new Map<string, number>();
   readonly prefixAtoms = new Map<string, number>();
+  readonly innerAtoms = new Map<string, number>();
+  readonly tailAtoms = new Map<string, number>();
   private readonly ids = new Map<string, number>();
   count = 0;
 
   /** Atom → its folded text (for weighting). */
   textOf(): string[] {
     const out: string[] = [];
-    for (const map of [this.stemAtoms, this.exactAtoms, this.prefixAtoms])
+    for (const map of [this.stemAtoms, this.exactAtoms, this.prefixAtoms, this.innerAtoms, this.tailAtoms])
       for (const [t, a] of map) out[a] = t;
     return out;
   }
 
   atom(word: QueryWord): number {
-    const key = word.prefix ? `p:${word.text}` : word.exact ? `e:${word.text}` : `s:${stem(word.text)}`;
+    const kind = word.leading ? (word.prefix ? 'i' : 'x') : word.prefix ? 'p' : word.exact ? 'e' : 's';
+    const key = `${kind}:${kind === 's' ? stem(word.text) : word.text}`;
     let id = this.ids.get(key);
     if (id === undefined) {
       id = this.count++;
       this.ids.set(key, id);
-      const map = word.prefix ? this.prefixAtoms : word.exact ? this.exactAtoms : this.stemAtoms;
+      const map =
+        kind === 'i'
+          ? this.innerAtoms
+          : kind === 'x'
+            ? this.tailAtoms
+            : kind === 'p'
+              ? this.prefixAtoms
+              : kind === 'e'
+                ? this.exactAtoms
+                : this.stemAtoms;
       map.set(key.slice(2), id);
     }
     return id;
@@ -699,6 +717,131 @@ class TrieBuilder {
   }
 }
 
+/**
+ * Matcher of the inner (`*word*`) and tail (`*word`) atoms: an Aho–Corasick automaton over folded
+ * code units with its full transition table, walked once over each token long enough to hold one.
+ * Symbols: a-z and 0-9 as ASCII_SYMBOL numbers them, then the other code units of the patterns
+ * (`wide`); a code unit of no pattern sends the walk back to the root.
+ */
+export interface InfixMatcher {
+  wide: ReadonlyMap<number, number>;
+  width: number;
+  /** state × width + symbol → state. */
+  delta: Int32Array;
+  /** 1 when `inner[state]` is not empty (one byte read per step). */
+  hasInner: Uint8Array;
+  /** Inner atoms whose word ends at the state (its failure chain's included). */
+  inner: Array<readonly number[]>;
+  /** Tail atoms whose word ends at the state: they hold when the token ends there. */
+  tail: Array<readonly number[]>;
+  /** Shortest word, in code units: shorter tokens are not walked. */
+  minLength: number;
+}
+
+/** Symbol of a folded code unit in an InfixMatcher (-1: in no pattern). */
+export function infixSymbol(wide: ReadonlyMap<number, number>, c: number): number {
+  const s = c < 128 ? (ASCII_SYMBOL[c] as number) : -1;
+  return s >= 0 ? s : (wide.get(c) ?? -1);
+}
+
+/** Builds the inner/tail matcher; null when there are no such atoms. */
+export function buildInfixMatcher(
+  innerAtoms: ReadonlyMap<string, number>,
+  tailAtoms: ReadonlyMap<string, number>,
+): InfixMatcher | null {
+  if (innerAtoms.size + tailAtoms.size === 0) return null;
+  const wide = new Map<number, number>();
+  const words = [...innerAtoms.keys(), ...tailAtoms.keys()];
+  for (const w of words)
+    for (let i = 0; i < w.length; i++) {
+      const c = w.charCodeAt(i);
+      if ((c >= 128 || (ASCII_SYMBOL[c] as number) < 0) && !wide.has(c)) wide.set(c, 36 + wide.size);
+    }
+  const width = 36 + wide.size;
+  const symOf = (c: number) => infixSymbol(wide, c);
+  const go: Int32Array[] = [new Int32Array(width).fill(-1)];
+  const ownInner: number[][] = [[]];
+  const ownTail: number[][] = [[]];
+  const add = (word: string, atom: number, into: number[][]) => {
+    let st = 0;
+    for (let i = 0; i < word.length; i++) {
+      const sym = symOf(word.charCodeAt(i));
+      let next = (go[st] as Int32Array)[sym] as number;
+      if (next === -1) {
+        next = go.length;
+        go.push(new Int32Array(width).fill(-1));
+        ownInner.push([]);
+        ownTail.push([]);
+        (go[st] as Int32Array)[sym] = next;
+      }
+      st = next;
+    }
+    (into[st] as number[]).push(atom);
+  };
+  for (const [w, a] of innerAtoms) add(w, a, ownInner);
+  for (const [w, a] of tailAtoms) add(w, a, ownTail);
+  const n = go.length;
+  const fail = new Int32Array(n);
+  const inner: Array<readonly number[]> = new Array(n);
+  const tail: Array<readonly number[]> = new Array(n);
+  inner[0] = ownInner[0] as number[];
+  tail[0] = ownTail[0] as number[];
+  // Breadth first, so a state's failure target (shallower) is complete before the state.
+  const queue: number[] = [];
+  const root = go[0] as Int32Array;
+  for (let s = 0; s < width; s++) {
+    const child = root[s] as number;
+    if (child === -1) root[s] = 0;
+    else {
+      fail[child] = 0;
+      queue.push(child);
+    }
+  }
+  for (let q = 0; q < queue.length; q++) {
+    const st = queue[q] as number;
+    const f = fail[st] as number;
+    inner[st] = [...(ownInner[st] as number[]), ...(inner[f] as readonly number[])];
+    tail[st] = [...(ownTail[st] as number[]), ...(tail[f] as readonly number[])];
+    const row = go[st] as Int32Array;
+    const frow = go[f] as Int32Array;
+    for (let s = 0; s < width; s++) {
+      const child = row[s] as number;
+      if (child === -1) row[s] = frow[s] as number;
+      else {
+        fail[child] = frow[s] as number;
+        queue.push(child);
+      }
+    }
+  }
+  const delta = new Int32Array(n * width);
+  for (let st = 0; st < n; st++) delta.set(go[st] as Int32Array, st * width);
+  const hasInner = new Uint8Array(n);
+  for (let st = 0; st < n; st++) hasInner[st] = (inner[st] as readonly number[]).length > 0 ? 1 : 0;
+  return {
+    wide,
+    width,
+    delta,
+    hasInner,
+    inner,
+    tail,
+    minLength: Math.min(...words.map((w) => w.length)),
+  };
+}
+
+/** The inner and tail atoms of one folded token (the matcher's definition, for tests and tooling). */
+export function infixAtomsOf(m: InfixMatcher | null, token: string): number[] {
+  if (m === null || token.length < m.minLength) return [];
+  const out = new Set<number>();
+  let st = 0;
+  for (let i = 0; i < token.length; i++) {
+    const sym = infixSymbol(m.wide, token.charCodeAt(i));
+    st = sym < 0 ? 0 : (m.delta[st * m.width + sym] as number);
+    for (const a of m.inner[st] as readonly number[]) out.add(a);
+  }
+  for (const a of m.tail[st] as readonly number[]) out.add(a);
+  return [...out];
+}
+
 /** Home slot of a (node, code unit) transition. */
 export function trieSlot(node: number, code: number, mask: number): number {
   // Multiplicative hashing puts its entropy in the high bits: fold them down before masking.
@@ -788,6 +931,9 @@ export function compileSet(measures: readonly Measure[]): CompiledSet {
     stemAtoms: atoms.stemAtoms,
     exactAtoms: atoms.exactAtoms,
     prefixAtoms: atoms.prefixAtoms,
+    innerAtoms: atoms.innerAtoms,
+    tailAtoms: atoms.tailAtoms,
+    infix: buildInfixMatcher(atoms.innerAtoms, atoms.tailAtoms),
     atomCount: atoms.count,
     nodeCount: dag.nodes.count,
     nodes: dag.nodes.list,

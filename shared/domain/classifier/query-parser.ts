@@ -5,12 +5,14 @@
  *   and     := unary ( ["AND"] unary )*          adjacent operands mean AND; `a NOT b` = a AND NOT b
  *   unary   := "NOT" unary | near
  *   near    := primary ( "NEAR/n" primary )*     both operands within n words, either order
- *   primary := "(" or ")" | ("title:" | "summary:") primary | "phrase" | term | prefix*
+ *   primary := "(" or ")" | ("title:" | "summary:") primary | "phrase" | term | prefix* | *inner* | *tail
  *
  * Operators are upper case (lower-case "and"/"or"/"not" are ordinary terms); NEAR binds tightest,
  * then NOT, AND, OR. Everything folds like item text (case, accents, width). A bare term matches
  * its English inflections (sanction ~ sanctions, sanctioned); a quoted "phrase" or "word" matches
- * exactly those word forms; `word*` matches any token starting with the folded word.
+ * exactly those word forms; `word*` matches any token starting with the folded word. A leading `*`
+ * reaches inside compounds, whose head a prefix cannot: `*verbot*` matches any token containing
+ * "verbot" (Ölimportverbot, Exportverbote), `*liste` any token ending with "liste" (Strafliste).
  */
 import { MeasureQueryError, type QueryClause } from './errors.js';
 import { tokenize } from './normalise.js';
@@ -20,11 +22,14 @@ export type Field = 'title' | 'summary';
 /**
  * One word of a term or phrase: a folded token matched by inflection stem, a folded prefix
  * (`prefix`), or a folded token matched only in exactly this form (`exact`, inside quotes).
+ * With `leading` (a one-word term `*word` or `*word*`) the token ends with the folded word, or,
+ * with `prefix` too, contains it.
  */
 export interface QueryWord {
   text: string;
   prefix: boolean;
   exact: boolean;
+  leading: boolean;
 }
 
 export type QueryNode =
@@ -57,6 +62,8 @@ function endsWord(ch: string): boolean {
   return ch === '(' || ch === ')' || ch === '"' || ch === '“' || ch === '”' || isSpace(ch);
 }
 const MIN_PREFIX = 2;
+/** A leading `*` needs a longer word: short inner strings match inside too many words. */
+const MIN_INNER = 3;
 /** A word the tokenizer would return unchanged as one token. */
 const SIMPLE_WORD = /^[a-z0-9]+$/;
 const NO_SPACE = /^\S+$/u;
@@ -270,11 +277,17 @@ class Parser {
     const parts: Array<[string, number]> = NO_SPACE.test(value)
       ? [[value, 0]]
       : Array.from(value.matchAll(/\S+/gu), (m) => [m[0], m.index ?? 0]);
-    for (const [part, offset] of parts) {
+    for (const [whole, offset] of parts) {
+      const leading = whole.startsWith('*');
+      if (leading) {
+        this.innerWord(whole, pos + offset, exact || parts.length > 1, out);
+        continue;
+      }
+      const part = whole;
       const partPos = pos + offset;
       const star = part.indexOf('*');
       if (star >= 0 && star !== part.length - 1) {
-        this.fail(partPos + star, 'a "*" only at the end of a word', JSON.stringify(part));
+        this.fail(partPos + star, 'a "*" only at the start or end of a word', JSON.stringify(part));
       }
       const body = star >= 0 ? part.slice(0, -1) : part;
       // Folded ASCII words (most query terms) tokenise to themselves: skip the tokenizer at startup.
@@ -286,7 +299,7 @@ class Parser {
       tokens.forEach((t, k) => {
         const isLast = k === tokens.length - 1;
         const prefix = star >= 0 && isLast;
-        out.push({ text: t.text, prefix, exact: exact && !prefix });
+        out.push({ text: t.text, prefix, exact: exact && !prefix, leading: false });
       });
       const last = out[out.length - 1];
       if (last?.prefix && last.text.length < MIN_PREFIX) {
@@ -294,6 +307,28 @@ class Parser {
       }
     }
     return out;
+  }
+
+  /** `*word` or `*word*`: one word of at least MIN_INNER letters, alone in its term. */
+  private innerWord(part: string, pos: number, inPhrase: boolean, out: QueryWord[]): void {
+    if (inPhrase) {
+      this.fail(pos, 'a leading "*" only in a one-word term outside quotes', JSON.stringify(part));
+    }
+    const trailing = part.length > 1 && part.endsWith('*');
+    const body = part.slice(1, trailing ? -1 : undefined);
+    const star = body.indexOf('*');
+    if (star >= 0) {
+      this.fail(pos + 1 + star, 'a "*" only at the start or end of a word', JSON.stringify(part));
+    }
+    const tokens = SIMPLE_WORD.test(body) ? [{ text: body }] : tokenize(body);
+    if (tokens.length !== 1) {
+      this.fail(pos, 'one word (letters or digits) after a leading "*"', JSON.stringify(part));
+    }
+    const text = (tokens[0] as { text: string }).text;
+    if (text.length < MIN_INNER) {
+      this.fail(pos, `at least ${MIN_INNER} letters after a leading "*"`, JSON.stringify(part));
+    }
+    out.push({ text, prefix: trailing, exact: false, leading: true });
   }
 
   private wordNode(value: string, pos: number, raw: string): QueryNode {

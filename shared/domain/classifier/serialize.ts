@@ -11,6 +11,7 @@
 import type { Measure, Stage } from '../types.js';
 import {
   addMemberTables,
+  buildInfixMatcher,
   type CompiledNode,
   type CompiledSet,
   lazyRulesVersion,
@@ -19,7 +20,7 @@ import {
 } from './compile.js';
 import type { ContextKind } from './context.js';
 
-const MAGIC = 'RADARCS2';
+const MAGIC = 'RADARCS3';
 
 type NodeEntry =
   | ['t', number]
@@ -41,6 +42,8 @@ interface Header {
   stemAtoms: Array<[string, number]>;
   exactAtoms: Array<[string, number]>;
   prefixAtoms: Array<[string, number]>;
+  innerAtoms: Array<[string, number]>;
+  tailAtoms: Array<[string, number]>;
   atomMeasures: number[][];
   atomPhrases: number[][];
   alwaysEvaluate: number[];
@@ -114,6 +117,8 @@ export function serializeSet(set: CompiledSet): Uint8Array {
     stemAtoms: [...set.stemAtoms],
     exactAtoms: [...set.exactAtoms],
     prefixAtoms: [...set.prefixAtoms],
+    innerAtoms: [...set.innerAtoms],
+    tailAtoms: [...set.tailAtoms],
     atomMeasures: set.atomMeasures,
     atomPhrases: set.atomPhrases,
     alwaysEvaluate: set.alwaysEvaluate,
@@ -270,6 +275,8 @@ export function deserializeSet(bytes: Uint8Array, measures: readonly Measure[]):
     nodeCount: t.nodeCount,
   };
   const rulesVersion = lazyRulesVersion(measures);
+  const innerAtoms = new Map(header.innerAtoms);
+  const tailAtoms = new Map(header.tailAtoms);
   return {
     measures: measures.map((measure, index) => {
       const [query, requires, excludes] = header.measures[index] as [number, number, number];
@@ -279,6 +286,10 @@ export function deserializeSet(bytes: Uint8Array, measures: readonly Measure[]):
     stemAtoms: new Map(header.stemAtoms),
     exactAtoms: new Map(header.exactAtoms),
     prefixAtoms: new Map(header.prefixAtoms),
+    innerAtoms,
+    tailAtoms,
+    // Rebuilt, not stored: a few dozen words at most, and the bytes stay the trie's.
+    infix: buildInfixMatcher(innerAtoms, tailAtoms),
     atomCount: header.atomCount,
     nodeCount: nodes.length,
     nodes,

@@ -31,6 +31,23 @@ describe('operators', () => {
     expect(hits('санкц*', 'новые санкциями')).toBe(true);
     expect(hits('sankcj*', 'sankcyjny')).toBe(false);
   });
+  it('a leading "*" reaches inside compounds: *word* anywhere in a token, *word at its end', () => {
+    expect(hits('*verbot*', 'EU beschließt Ölimportverbot')).toBe(true);
+    expect(hits('*verbot*', 'Exportverbote für Russland')).toBe(true);
+    expect(hits('*verbot*', 'Verbot')).toBe(true);
+    expect(hits('*verbot', 'Exportverbote')).toBe(false);
+    expect(hits('*liste', 'Neue Strafliste der EU')).toBe(true);
+    expect(hits('*liste', 'Listenplatz')).toBe(false);
+    expect(hits('*zolle*', 'Zusatzzölle auf Dünger')).toBe(true);
+    expect(hits('*санкц*', 'антисанкционный закон')).toBe(true);
+    expect(hits('*санкц*', 'Sanktion')).toBe(false);
+  });
+  it('an inner word in NEAR, field scopes and NOT works like any term', () => {
+    expect(hits('*verbot* NEAR/2 russ*', 'Ölimportverbot gegen Russland')).toBe(true);
+    expect(hits('*verbot* NEAR/2 russ*', 'Ölimportverbot der EU gegen das Land Russland')).toBe(false);
+    expect(hits('title:(*verbot*)', 'EU', 'Ölimportverbot')).toBe(false);
+    expect(hits('russ* NOT *verbot*', 'Russland: Ölimportverbot')).toBe(false);
+  });
   it('NEAR/n matches either order within n words only', () => {
     expect(hits('sanction* NEAR/3 bank*', 'banks face US sanctions')).toBe(true);
     expect(hits('sanction* NEAR/3 bank*', 'sanctions hit three big Russian state banks')).toBe(false);
@@ -82,6 +99,14 @@ describe('evidence', () => {
     ]);
     for (const e of match?.evidence ?? [])
       expect((e.field === 'title' ? title : summary).slice(e.start, e.end)).toBe(e.text);
+  });
+  it('quotes the whole compound for an inner word, once however often it occurs in the token', () => {
+    const title = 'Ölimportverbot-Verbotsverbot und Strafliste';
+    const [match] = compileMeasures([measure('m', '*verbot* AND *liste')]).classify({ title, summary: null });
+    expect(match?.evidence).toEqual([
+      { field: 'title', start: 0, end: 28, text: 'Ölimportverbot-Verbotsverbot' },
+      { field: 'title', start: 33, end: 43, text: 'Strafliste' },
+    ]);
   });
   it('scores in (0, 1], higher with title evidence', () => {
     const c = compileMeasures([measure('m', 'embargo')]);

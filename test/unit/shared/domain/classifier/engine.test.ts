@@ -22,6 +22,8 @@ const measures: Measure[] = [
     excludes: '(ioc OR fifa)',
   }),
   measure('only-not', 'NOT zzz'),
+  // Compounds: inner words and word ends (Ölimportverbot, Strafliste), Cyrillic too.
+  measure('compounds', '(*verbot* OR *liste OR *санкц* OR *ctio*) AND (russ* OR *land)'),
 ];
 
 /** Atoms of a token by the dictionary maps: the definition the trie must reproduce. */
@@ -33,6 +35,8 @@ function referenceAtoms(c: CompiledClassifier, token: string): number[] {
   const e = set.exactAtoms.get(token);
   if (e !== undefined) out.add(e);
   for (const [p, a] of set.prefixAtoms) if (token.startsWith(p)) out.add(a);
+  for (const [w, a] of set.innerAtoms) if (token.includes(w)) out.add(a);
+  for (const [w, a] of set.tailAtoms) if (token.endsWith(w)) out.add(a);
   return [...out].sort((x, y) => x - y);
 }
 
@@ -57,6 +61,13 @@ const words = [
   'proposal',
   'adopting',
   'zzz',
+  'Ölimportverbot',
+  'Exportverbote',
+  'Sanktionsliste',
+  'Straflisten',
+  'Russland',
+  'антисанкционный',
+  'verbotverbot',
 ];
 const textArb = fc
   .array(fc.oneof(fc.constantFrom(...words), fc.string({ unit: 'grapheme', maxLength: 6 })), {
@@ -141,7 +152,7 @@ describe('hash-consed compilation', () => {
     const first = c.classify(text);
     c.classify({ title: 'FIFA sanctions club', summary: null });
     expect(c.classify(text)).toEqual(first);
-    expect(first.map((m) => m.measureId)).toEqual(['energy', 'banks', 'only-not']);
+    expect(first.map((m) => m.measureId)).toEqual(['energy', 'banks', 'only-not', 'compounds']);
   });
 });
 
@@ -196,6 +207,8 @@ describe('candidate measures (only those whose necessary atoms occur are evaluat
     'zzz',
     'adopt*',
     'ropa',
+    '*verbot*',
+    '*liste',
   ];
   const leaf = fc.constantFrom(...vocab);
   const clause: fc.Arbitrary<string> = fc.letrec<{ q: string }>((tie) => ({

@@ -19,15 +19,19 @@ describe('parseQuery', () => {
     expect(parseQuery('a OR b c NOT d', 'm', 'query')).toEqual({
       kind: 'or',
       children: [
-        { kind: 'term', word: { text: 'a', prefix: false, exact: false }, source: 'a' },
+        { kind: 'term', word: { text: 'a', prefix: false, exact: false, leading: false }, source: 'a' },
         {
           kind: 'and',
           children: [
-            { kind: 'term', word: { text: 'b', prefix: false, exact: false }, source: 'b' },
-            { kind: 'term', word: { text: 'c', prefix: false, exact: false }, source: 'c' },
+            { kind: 'term', word: { text: 'b', prefix: false, exact: false, leading: false }, source: 'b' },
+            { kind: 'term', word: { text: 'c', prefix: false, exact: false, leading: false }, source: 'c' },
             {
               kind: 'not',
-              child: { kind: 'term', word: { text: 'd', prefix: false, exact: false }, source: 'd' },
+              child: {
+                kind: 'term',
+                word: { text: 'd', prefix: false, exact: false, leading: false },
+                source: 'd',
+              },
             },
           ],
         },
@@ -54,6 +58,22 @@ describe('parseQuery', () => {
       child: { kind: 'near', distance: 3, left: { word: { text: 'sankcj', prefix: true } } },
     });
   });
+  it('reads a leading "*" as a word end (`*word`) or, with a trailing one, an inner word (`*word*`)', () => {
+    expect(parseQuery('*verbot*', 'm', 'query')).toEqual({
+      kind: 'term',
+      word: { text: 'verbot', prefix: true, exact: false, leading: true },
+      source: '*verbot*',
+    });
+    expect(parseQuery('*Liste', 'm', 'query')).toMatchObject({
+      kind: 'term',
+      word: { text: 'liste', prefix: false, exact: false, leading: true },
+    });
+    // Folded like item text: umlauts, Cyrillic capitals.
+    expect(parseQuery('*ZÖLLE* OR *САНКЦ*', 'm', 'query')).toMatchObject({
+      kind: 'or',
+      children: [{ word: { text: 'zolle', leading: true } }, { word: { text: 'санкц', leading: true } }],
+    });
+  });
   it('names the measure, clause, 1-based position and what was expected', () => {
     const e = error('(sberbank OR vtb');
     expect(e.message).toBe('measure "m1" query: at position 17: expected ")" but found end of query');
@@ -71,7 +91,13 @@ describe('parseQuery', () => {
     ['"open phrase', 13, "a closing '\"'"],
     ['a NEAR/0 b', 3, '"NEAR/n" with n from 1 to 1000'],
     ['a NEAR/2 (b AND c)', 10, 'a term, phrase or OR-group of terms as the right operand of NEAR'],
-    ['sanc*tion', 5, 'a "*" only at the end of a word'],
+    ['sanc*tion', 5, 'a "*" only at the start or end of a word'],
+    ['*sanc*tion', 6, 'a "*" only at the start or end of a word'],
+    ['oil OR *ab*', 8, 'at least 3 letters after a leading "*"'],
+    ['*lng-2*', 1, 'one word (letters or digits) after a leading "*"'],
+    ['*', 1, 'one word (letters or digits) after a leading "*"'],
+    ['"oil *verbot"', 6, 'a leading "*" only in a one-word term outside quotes'],
+    ['"*verbot"', 2, 'a leading "*" only in a one-word term outside quotes'],
     ['s*', 1, 'at least 2 letters before "*"'],
     ['body:(x)', 1, 'a field scope "title:" or "summary:" or a term without ":"'],
     ['', 1, 'a term, a "phrase" or "("'],

@@ -32,6 +32,7 @@ const operators: Measure[] = [
   measure('phrase', '"shadow fleet" OR "frozen assets" OR "the west"'),
   measure('not-only', 'NOT (football OR tennis)'),
   measure('cyrillic', 'санкц* AND (нефт* OR газ)'),
+  measure('compounds', '(*verbot* OR *liste OR *санкц*) AND (*sanktion* OR *land OR russia*)'),
 ];
 
 describe('compiled set serialization', () => {
