@@ -122,8 +122,12 @@ export class CompiledClassifier implements Classifier {
   private readonly measureById: ReadonlyMap<string, CompiledMeasure>;
   private readonly trie: Trie;
   private readonly infix: InfixMatcher | null;
-  /** Inner/tail atoms found in the current token (scratch for scanInfix). */
+  /** Inner/tail atoms found in the current token (scratch for the scan). */
   private readonly infixFound: number[] = [];
+  /** Per token position: equals itemGen when an inner or word-end atom matched there (a compound). */
+  private compoundStamp = new Int32Array(256);
+  /** The generation load() gave the current item (hide() moves gen on, not this). */
+  private itemGen = 0;
   // Per-item scratch state, reset by load() / clear().
   private title = '';
   private summary = '';
@@ -502,6 +506,11 @@ export class CompiledClassifier implements Classifier {
   private scan(text: string, field: number): void {
     const n = text.length;
     const { row, dense, oneSym, oneChild } = this.trie;
+    // The inner/tail matcher walks alongside the trie (infix null: a measure set without them).
+    const infix = this.infix;
+    const delta = infix === null ? NO_DELTA : infix.delta;
+    const innerFrom = infix === null ? 0 : infix.innerFrom;
+    const found = this.infixFound;
     let i = 0;
     while (i < n) {
       let c = text.charCodeAt(i);
@@ -520,12 +529,17 @@ export class CompiledClassifier implements Classifier {
       const start = i;
       let node = 0;
       let last = 0;
+      let st = 0;
       while (i < n) {
         c = text.charCodeAt(i);
         if (c < 128) {
           // ASCII_SYMBOL folds upper case and is -1 for every non-word code unit.
           const sym = ASCII_SYMBOL[c] as number;
           if (sym < 0) break;
+          if (infix !== null) {
+            st = delta[st + sym] as number;
+            if (st >= innerFrom) collect(found, infix.inner[st / infix.width] as readonly number[]);
+          }
           if (node >= 0) {
             const r = row[node] as number;
             node =
@@ -547,10 +561,15 @@ export class CompiledClassifier implements Classifier {
           node = this.step(node, fold.charCodeAt(k));
           if (node >= 0) last = node;
         }
+        if (infix !== null) st = this.stepInfix(infix, st, fold);
         i += cp > 0xffff ? 2 : 1;
       }
       this.addToken(start, i, node >= 0 ? node * 2 + 1 : last * 2, field);
-      if (this.infix !== null && i - start >= this.infix.minLength) this.scanInfix(text, start, i, field);
+      if (infix !== null) {
+        const tail = infix.tail[st / infix.width] as readonly number[];
+        if (tail.length > 0) collect(found, tail);
+        if (found.length > 0) this.addInfixAtoms(field);
+      }
       // Drop an English possessive: word + apostrophe + s + non-word.
       const q = i + 1 < n ? text.charCodeAt(i) : 0;
       if ((q === 0x27 || q === 0x2019 || q === 0x02bc || q === 0x2018) && APOSTROPHES.has(q)) {
@@ -560,37 +579,27 @@ export class CompiledClassifier implements Classifier {
     }
   }
 
-  /**
-   * Walks the inner/tail matcher over the token text[start, end) just added (folded as the scan
-   * folds it) and records the inner and tail atoms it holds at that position.
-   */
-  private scanInfix(text: string, start: number, end: number, field: number): void {
-    const m = this.infix as InfixMatcher;
-    const { delta, width, hasInner, inner, wide } = m;
-    const found = this.infixFound;
-    let st = 0;
-    for (let i = start; i < end; ) {
-      const c = text.charCodeAt(i);
-      if (c < 128) {
-        const sym = ASCII_SYMBOL[c] as number;
-        st = sym < 0 ? 0 : (delta[st * width + sym] as number);
-        i++;
-        if (hasInner[st] === 1) collect(found, inner[st] as readonly number[]);
-        continue;
-      }
-      const cp = text.codePointAt(i) ?? c;
-      const fold = charInfo(cp).fold;
-      for (let k = 0; k < fold.length; k++) {
-        const sym = infixSymbol(wide, fold.charCodeAt(k));
-        st = sym < 0 ? 0 : (delta[st * width + sym] as number);
-        if (hasInner[st] === 1) collect(found, inner[st] as readonly number[]);
-      }
-      i += cp > 0xffff ? 2 : 1;
+  /** Steps the inner/tail matcher over a folded non-ASCII character; inner atoms go to infixFound. */
+  private stepInfix(infix: InfixMatcher, from: number, fold: string): number {
+    let st = from;
+    for (let k = 0; k < fold.length; k++) {
+      const sym = infixSymbol(infix.wide, fold.charCodeAt(k));
+      st = sym < 0 ? 0 : (infix.delta[st + sym] as number);
+      if (st >= infix.innerFrom) collect(this.infixFound, infix.inner[st / infix.width] as readonly number[]);
     }
-    const tail = m.tail[st] as readonly number[];
-    if (tail.length > 0) collect(found, tail);
-    if (found.length === 0) return;
+    return st;
+  }
+
+  /** Records the inner/tail atoms found in the token just added (a compound: see near()). */
+  private addInfixAtoms(field: number): void {
+    const found = this.infixFound;
     const p = this.pos - 1;
+    if (p >= this.compoundStamp.length) {
+      const grown = new Int32Array(this.starts.length);
+      grown.set(this.compoundStamp);
+      this.compoundStamp = grown;
+    }
+    this.compoundStamp[p] = this.itemGen;
     for (let k = 0; k < found.length; k++) this.addAtom(p, found[k] as number, field);
     found.length = 0;
   }
@@ -717,8 +726,10 @@ export class CompiledClassifier implements Classifier {
       this.hitStamp.fill(0);
       this.anyStamp.fill(0);
       this.phraseStamp.fill(0);
+      this.compoundStamp.fill(0);
     }
     this.gen++;
+    this.itemGen = this.gen;
     this.scan(this.title, FIELD_TITLE);
     // One empty position between the fields keeps phrases and NEAR from spanning them.
     this.split = this.pos;
@@ -960,7 +971,10 @@ export class CompiledClassifier implements Classifier {
         let d: number;
         if (ae <= bs) d = bs - ae + 1;
         else if (be <= as) d = as - be + 1;
-        else continue; // the same words cannot satisfy both sides
+        // The same words cannot satisfy both sides, except one compound word (one an inner or
+        // word-end wildcard matched: Ölimportverbot holds ölimport* NEAR *verbot*).
+        else if (as === bs && ae === be && ae - as === 1 && this.compoundStamp[as] === this.itemGen) d = 0;
+        else continue;
         if (d > distance) continue;
         // Evidence is the two operands, not the words between them: that is what an alert quotes.
         if (out === null) out = [];
@@ -1281,6 +1295,8 @@ export class CompiledClassifier implements Classifier {
     return out;
   }
 }
+
+const NO_DELTA = new Int32Array(0);
 
 /** Adds the atoms of `list` not yet in `into`. */
 function collect(into: number[], list: readonly number[]): void {

@@ -719,26 +719,28 @@ class TrieBuilder {
 
 /**
  * Matcher of the inner (`*word*`) and tail (`*word`) atoms: an Aho–Corasick automaton over folded
- * code units with its full transition table, walked once over each token long enough to hold one.
- * Symbols: a-z and 0-9 as ASCII_SYMBOL numbers them, then the other code units of the patterns
- * (`wide`); a code unit of no pattern sends the walk back to the root.
+ * code units with its full transition table, walked by the scan alongside the trie (one table read
+ * per code unit). Symbols: a-z and 0-9 as ASCII_SYMBOL numbers them, then the other code units of
+ * the words (`wide`); a code unit of no word sends the walk back to the root.
+ *
+ * A state is named by its row offset (state number × width), so a step is `delta[state + symbol]`;
+ * states where an inner word ends are numbered last, so `state >= innerFrom` tells them apart
+ * without a second read.
  */
 export interface InfixMatcher {
   wide: ReadonlyMap<number, number>;
   width: number;
-  /** state × width + symbol → state. */
+  /** Row offset + symbol → row offset of the next state. */
   delta: Int32Array;
-  /** 1 when `inner[state]` is not empty (one byte read per step). */
-  hasInner: Uint8Array;
-  /** Inner atoms whose word ends at the state (its failure chain's included). */
+  /** Row offset of the first state where inner words end. */
+  innerFrom: number;
+  /** Per state number (offset / width): the inner atoms ending there (its failure chain's too). */
   inner: Array<readonly number[]>;
-  /** Tail atoms whose word ends at the state: they hold when the token ends there. */
+  /** Per state number: the tail atoms ending there; they hold when the token ends there. */
   tail: Array<readonly number[]>;
-  /** Shortest word, in code units: shorter tokens are not walked. */
-  minLength: number;
 }
 
-/** Symbol of a folded code unit in an InfixMatcher (-1: in no pattern). */
+/** Symbol of a folded code unit in an InfixMatcher (-1: in no word). */
 export function infixSymbol(wide: ReadonlyMap<number, number>, c: number): number {
   const s = c < 128 ? (ASCII_SYMBOL[c] as number) : -1;
   return s >= 0 ? s : (wide.get(c) ?? -1);
@@ -758,14 +760,13 @@ export function buildInfixMatcher(
       if ((c >= 128 || (ASCII_SYMBOL[c] as number) < 0) && !wide.has(c)) wide.set(c, 36 + wide.size);
     }
   const width = 36 + wide.size;
-  const symOf = (c: number) => infixSymbol(wide, c);
   const go: Int32Array[] = [new Int32Array(width).fill(-1)];
   const ownInner: number[][] = [[]];
   const ownTail: number[][] = [[]];
   const add = (word: string, atom: number, into: number[][]) => {
     let st = 0;
     for (let i = 0; i < word.length; i++) {
-      const sym = symOf(word.charCodeAt(i));
+      const sym = infixSymbol(wide, word.charCodeAt(i));
       let next = (go[st] as Int32Array)[sym] as number;
       if (next === -1) {
         next = go.length;
@@ -784,18 +785,15 @@ export function buildInfixMatcher(
   const fail = new Int32Array(n);
   const inner: Array<readonly number[]> = new Array(n);
   const tail: Array<readonly number[]> = new Array(n);
-  inner[0] = ownInner[0] as number[];
-  tail[0] = ownTail[0] as number[];
+  inner[0] = [];
+  tail[0] = [];
   // Breadth first, so a state's failure target (shallower) is complete before the state.
   const queue: number[] = [];
   const root = go[0] as Int32Array;
   for (let s = 0; s < width; s++) {
     const child = root[s] as number;
     if (child === -1) root[s] = 0;
-    else {
-      fail[child] = 0;
-      queue.push(child);
-    }
+    else queue.push(child);
   }
   for (let q = 0; q < queue.length; q++) {
     const st = queue[q] as number;
@@ -813,33 +811,31 @@ export function buildInfixMatcher(
       }
     }
   }
+  // Renumber: the root stays 0, states where inner words end go last.
+  const order = [...Array(n).keys()].sort(
+    (a, b) =>
+      Number((inner[a] as readonly number[]).length > 0) -
+        Number((inner[b] as readonly number[]).length > 0) || a - b,
+  );
+  const number = new Int32Array(n);
+  order.forEach((old, k) => {
+    number[old] = k;
+  });
   const delta = new Int32Array(n * width);
-  for (let st = 0; st < n; st++) delta.set(go[st] as Int32Array, st * width);
-  const hasInner = new Uint8Array(n);
-  for (let st = 0; st < n; st++) hasInner[st] = (inner[st] as readonly number[]).length > 0 ? 1 : 0;
+  for (let old = 0; old < n; old++) {
+    const row = go[old] as Int32Array;
+    const base = (number[old] as number) * width;
+    for (let s = 0; s < width; s++) delta[base + s] = (number[row[s] as number] as number) * width;
+  }
+  const firstInner = order.findIndex((old) => (inner[old] as readonly number[]).length > 0);
   return {
     wide,
     width,
     delta,
-    hasInner,
-    inner,
-    tail,
-    minLength: Math.min(...words.map((w) => w.length)),
+    innerFrom: (firstInner < 0 ? n : firstInner) * width,
+    inner: order.map((old) => inner[old] as readonly number[]),
+    tail: order.map((old) => tail[old] as readonly number[]),
   };
-}
-
-/** The inner and tail atoms of one folded token (the matcher's definition, for tests and tooling). */
-export function infixAtomsOf(m: InfixMatcher | null, token: string): number[] {
-  if (m === null || token.length < m.minLength) return [];
-  const out = new Set<number>();
-  let st = 0;
-  for (let i = 0; i < token.length; i++) {
-    const sym = infixSymbol(m.wide, token.charCodeAt(i));
-    st = sym < 0 ? 0 : (m.delta[st * m.width + sym] as number);
-    for (const a of m.inner[st] as readonly number[]) out.add(a);
-  }
-  for (const a of m.tail[st] as readonly number[]) out.add(a);
-  return [...out];
 }
 
 /** Home slot of a (node, code unit) transition. */

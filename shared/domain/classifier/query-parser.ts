@@ -4,7 +4,8 @@
  *   or      := and ( "OR" and )*
  *   and     := unary ( ["AND"] unary )*          adjacent operands mean AND; `a NOT b` = a AND NOT b
  *   unary   := "NOT" unary | near
- *   near    := primary ( "NEAR/n" primary )*     both operands within n words, either order
+ *   near    := primary ( "NEAR/n" primary )*     both operands within n words, either order (or
+ *                                                one compound word holding both)
  *   primary := "(" or ")" | ("title:" | "summary:") primary | "phrase" | term | prefix* | *inner* | *tail
  *
  * Operators are upper case (lower-case "and"/"or"/"not" are ordinary terms); NEAR binds tightest,

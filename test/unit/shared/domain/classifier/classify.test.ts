@@ -48,6 +48,15 @@ describe('operators', () => {
     expect(hits('title:(*verbot*)', 'EU', 'Ölimportverbot')).toBe(false);
     expect(hits('russ* NOT *verbot*', 'Russland: Ölimportverbot')).toBe(false);
   });
+  it('NEAR holds on one compound word that holds both sides, never on overlapping phrases', () => {
+    expect(hits('ölimport* NEAR/3 *verbot*', 'Ölimportverbot')).toBe(true);
+    expect(hits('kohle* NEAR/1 *embargo*', 'Kohleembargo beschlossen')).toBe(true);
+    // A plain word is no compound: both sides need two words however the word is matched.
+    expect(hits('(oil OR oil*) NEAR/3 (oil OR gas)', 'oil prices')).toBe(false);
+    expect(hits('(oil OR oil*) NEAR/3 (oil OR gas)', 'oil and gas')).toBe(true);
+    expect(hits('"price cap" NEAR/5 cap', 'G7 price cap')).toBe(false);
+    expect(hits('"price cap" NEAR/5 cap', 'G7 price cap: a cap on oil')).toBe(true);
+  });
   it('NEAR/n matches either order within n words only', () => {
     expect(hits('sanction* NEAR/3 bank*', 'banks face US sanctions')).toBe(true);
     expect(hits('sanction* NEAR/3 bank*', 'sanctions hit three big Russian state banks')).toBe(false);
