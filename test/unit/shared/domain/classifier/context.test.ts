@@ -107,6 +107,16 @@ describe('context cues in the engine (any measure)', () => {
     // The same words with nothing assessing them: a development.
     expect(matches('Refiners cut intake as the EU bans Russian oil')).toBe(true);
   });
+  it('treats "three years of" a ban (an anniversary) as background', () => {
+    expect(matches('Three years of the oil ban: who buys Russian crude now')).toBe(false);
+    const embargo = compileMatcher([measure('embargo', '*embargo*')]);
+    const hit = (title: string) => embargo.classify({ title, summary: null }).length > 0;
+    expect(hit('Drei Jahre Ölembargo: Wer heute Russlands Rohöl kauft')).toBe(false);
+    expect(hit('Trois ans d embargo pétrolier : qui achète encore le brut russe')).toBe(false);
+    expect(hit('Ölembargo: Wer heute Russlands Rohöl kauft')).toBe(true);
+    // Two years of war, then a development in its own clause.
+    expect(matches('Two years of war: the EU proposes a new oil ban on Russia')).toBe(true);
+  });
   it('treats "as a result of" / "w wyniku" / "wynikiem" sanctions as a cause (background)', () => {
     expect(matches('Output fell as a result of the oil ban imposed on Russia')).toBe(false);
     expect(matches('Spadek eksportu w wyniku sankcji na oil')).toBe(false);
