@@ -27,7 +27,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<{ default:
     load: () => import('./commands/feeds.js'),
   },
   measures: {
-    summary: 'validate a measures file (measures check)',
+    summary: 'validate a measures file (check); list what its wildcards match (words)',
     load: () => import('./commands/measures.js'),
   },
   explain: {
@@ -50,6 +50,7 @@ radar parse FILE...                                      one JSON line per file
 radar query [--measure ID] [--feed ID] [--since ISO] [--until ISO] [--limit N] [--format table|jsonl|csv] [--data-dir DIR]
 radar feeds [--data-dir DIR] [--feeds FILE]
 radar measures check [--measures FILE]
+radar measures words [--measures FILE] [--items FILE] [--measure ID] [--limit N] [--json]   items: JSON Lines {title,summary}, default stdin
 radar explain "TEXT" [--measure ID] [--measures FILE]
 `;
 

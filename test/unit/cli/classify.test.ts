@@ -150,6 +150,93 @@ describe('radar measures check', () => {
   });
 });
 
+describe('radar measures words', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'radar-words-'));
+  const file = join(dir, 'm.yaml');
+  writeFileSync(
+    file,
+    [
+      'measures:',
+      '  - id: de',
+      '    name: de',
+      '    severity: low',
+      `    query: '*verbot* OR gel* OR "schwarze liste*"'`,
+      '  - id: en',
+      '    name: en',
+      '    severity: low',
+      "    query: 'sanction* AND *bank'",
+      '',
+    ].join('\n'),
+  );
+  const items = [
+    { title: 'EU: Ölimportverbot und Exportverbote', summary: 'Gelder der Zentralbank gelten als gesperrt' },
+    { title: 'Sanctions on Sberbank', summary: null },
+    { title: 'New sanctions', summary: 'Gelder' },
+  ]
+    .map((i) => JSON.stringify(i))
+    .join('\n');
+
+  it('lists each wildcard term with the words it matches in the items, most frequent first', async () => {
+    const { code, stdout } = await run(measures, ['words', '--measures', file], Readable.from([items]));
+    expect(code).toBe(0);
+    expect(stdout.split('\n').filter(Boolean)).toEqual([
+      // Folding makes "gel*" (French gel, freeze) catch German Gelder (money) and gelten.
+      'gel*  (prefix; de): 2 words, 3 times: gelder 2, gelten 1',
+      '*bank  (tail; en): 2 words, 2 times: sberbank 1, zentralbank 1',
+      '*verbot*  (inner; de): 2 words, 2 times: exportverbote 1, olimportverbot 1',
+      'sanction*  (prefix; en): 1 word, 2 times: sanctions 2',
+    ]);
+  });
+  it('keeps to one measure, caps the words per term and writes JSON Lines on request', async () => {
+    const dataFile = join(dir, 'items.jsonl');
+    writeFileSync(dataFile, items);
+    const { stdout } = await run(measures, [
+      'words',
+      '--measures',
+      file,
+      '--items',
+      dataFile,
+      '--measure',
+      'de',
+      '--limit',
+      '1',
+      '--json',
+    ]);
+    expect(jsonLines(stdout)).toEqual([
+      {
+        term: 'gel*',
+        kind: 'prefix',
+        measures: ['de'],
+        words: [{ word: 'gelder', count: 2 }],
+        distinct: 2,
+        total: 3,
+      },
+      {
+        term: '*verbot*',
+        kind: 'inner',
+        measures: ['de'],
+        words: [{ word: 'exportverbote', count: 1 }],
+        distinct: 2,
+        total: 2,
+      },
+    ]);
+  });
+  it('names the input line of a bad item, an unknown measure and a bad limit', async () => {
+    await expect(
+      run(measures, ['words', '--measures', file], Readable.from(['{"title":"ok"}\nnot json\n'])),
+    ).rejects.toThrow('radar measures words: stdin line 2: not JSON');
+    await expect(
+      run(measures, ['words', '--measures', file], Readable.from(['{"summary":"no title"}\n'])),
+    ).rejects.toThrow('stdin line 1: expected an object with a string "title"');
+    await expect(run(measures, ['words', '--measures', file, '--measure', 'fr'])).rejects.toThrow(
+      '--measure "fr" is not in',
+    );
+    await expect(run(measures, ['words', '--measures', file, '--limit', 'x'])).rejects.toMatchObject({
+      code: 'USAGE',
+    });
+  });
+});
+
 describe('radar explain', () => {
   it('shows per measure whether it matched and the spans of each clause', async () => {
     const { code, stdout } = await run(explain, [

@@ -1,0 +1,133 @@
+/**
+ * What each wildcard term of a measure set matches in a body of text: for `sanction*`, `*verbot*`
+ * and `*bank`, the distinct folded words of the items it catches, most frequent first. Folding
+ * makes short prefixes reach words of other languages ("gel*", French freeze, also catches German
+ * "Gelder", money; "einig*", agree, catches "einige", some), so an analyst reads this list before
+ * trusting a term (`radar measures words`).
+ */
+import type { Measure } from '../types.js';
+import { forEachToken } from './normalise.js';
+import { parseQuery, type QueryNode, type QueryWord } from './query-parser.js';
+
+export type WildcardKind = 'prefix' | 'inner' | 'tail';
+
+export interface TermUse {
+  /** As an analyst writes it: `sanktion*`, `*verbot*`, `*bank` (folded). */
+  term: string;
+  kind: WildcardKind;
+  /** Ids of the measures whose clauses use it (definitions expanded). */
+  measures: string[];
+  /** Distinct folded words it matched, with their counts, most frequent first (at most maxWords). */
+  words: Array<{ word: string; count: number }>;
+  /** How many distinct words it matched. */
+  distinct: number;
+  /** Occurrences of all of them. */
+  total: number;
+}
+
+function kindOf(w: QueryWord): WildcardKind | null {
+  if (w.leading) return w.prefix ? 'inner' : 'tail';
+  return w.prefix ? 'prefix' : null;
+}
+
+function spell(text: string, kind: WildcardKind): string {
+  return kind === 'prefix' ? `${text}*` : kind === 'inner' ? `*${text}*` : `*${text}`;
+}
+
+function collect(node: QueryNode, out: (w: QueryWord) => void): void {
+  switch (node.kind) {
+    case 'term':
+      out(node.word);
+      return;
+    case 'phrase':
+      // A wildcard inside a phrase only matches next to the phrase's other words: not listed.
+      return;
+    case 'and':
+    case 'or':
+      for (const c of node.children) collect(c, out);
+      return;
+    case 'not':
+    case 'field':
+      collect(node.child, out);
+      return;
+    case 'near':
+      collect(node.left, out);
+      collect(node.right, out);
+  }
+}
+
+/** Counts of each distinct folded word of the texts. */
+export function wordCounts(texts: Iterable<string>): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const text of texts) forEachToken(text, (w) => counts.set(w, (counts.get(w) ?? 0) + 1));
+  return counts;
+}
+
+/**
+ * Every wildcard term of the measures (all clauses; only `measureId`'s when given; not the words of
+ * "phrases", which their neighbours constrain) with the words
+ * it matches among `counts` (see wordCounts). Terms are sorted by how many distinct words they
+ * catch, most first (a term that catches many words is the one to read), then by occurrences.
+ */
+export function auditWildcards(
+  measures: readonly Measure[],
+  counts: ReadonlyMap<string, number>,
+  options: { measureId?: string; maxWords?: number } = {},
+): TermUse[] {
+  const terms = new Map<string, { text: string; kind: WildcardKind; measures: Set<string> }>();
+  for (const m of measures) {
+    if (options.measureId !== undefined && m.id !== options.measureId) continue;
+    const clauses: Array<['query' | 'requires' | 'excludes', string | null | undefined]> = [
+      ['query', m.query],
+      ['requires', m.requires],
+      ['excludes', m.excludes],
+    ];
+    for (const [clause, text] of clauses) {
+      if (!text) continue;
+      collect(parseQuery(text, m.id, clause), (w) => {
+        const kind = kindOf(w);
+        if (kind === null) return;
+        const key = spell(w.text, kind);
+        let entry = terms.get(key);
+        if (entry === undefined) {
+          entry = { text: w.text, kind, measures: new Set() };
+          terms.set(key, entry);
+        }
+        entry.measures.add(m.id);
+      });
+    }
+  }
+  // Prefixes by binary search over the sorted words; inner and tail words by a scan (they are few).
+  const sorted = [...counts.keys()].sort();
+  const maxWords = options.maxWords ?? Number.POSITIVE_INFINITY;
+  const out: TermUse[] = [];
+  for (const [term, { text, kind, measures: ids }] of terms) {
+    const matched: string[] = [];
+    if (kind === 'prefix') {
+      let lo = 0;
+      let hi = sorted.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if ((sorted[mid] as string) < text) lo = mid + 1;
+        else hi = mid;
+      }
+      for (let i = lo; i < sorted.length && (sorted[i] as string).startsWith(text); i++)
+        matched.push(sorted[i] as string);
+    } else {
+      for (const w of sorted) if (kind === 'inner' ? w.includes(text) : w.endsWith(text)) matched.push(w);
+    }
+    const words = matched
+      .map((word) => ({ word, count: counts.get(word) ?? 0 }))
+      .sort((a, b) => b.count - a.count || (a.word < b.word ? -1 : 1));
+    out.push({
+      term,
+      kind,
+      measures: [...ids].sort(),
+      words: words.slice(0, maxWords),
+      distinct: words.length,
+      total: words.reduce((sum, w) => sum + w.count, 0),
+    });
+  }
+  // Most distinct words first (the broad terms to read), then most occurrences, then by name.
+  return out.sort((a, b) => b.distinct - a.distinct || b.total - a.total || (a.term < b.term ? -1 : 1));
+}
