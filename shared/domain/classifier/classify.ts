@@ -1296,7 +1296,7 @@ export class CompiledClassifier implements Classifier {
   }
 }
 
-const NO_DELTA = new Int32Array(0);
+const NO_DELTA = new Uint16Array(0);
 
 /** Adds the atoms of `list` not yet in `into`. */
 function collect(into: number[], list: readonly number[]): void {

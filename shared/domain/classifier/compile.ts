@@ -730,8 +730,8 @@ class TrieBuilder {
 export interface InfixMatcher {
   wide: ReadonlyMap<number, number>;
   width: number;
-  /** Row offset + symbol → row offset of the next state. */
-  delta: Int32Array;
+  /** Row offset + symbol → row offset of the next state (16-bit when the table allows: half the cache). */
+  delta: Uint16Array | Int32Array;
   /** Row offset of the first state where inner words end. */
   innerFrom: number;
   /** Per state number (offset / width): the inner atoms ending there (its failure chain's too). */
@@ -821,7 +821,7 @@ export function buildInfixMatcher(
   order.forEach((old, k) => {
     number[old] = k;
   });
-  const delta = new Int32Array(n * width);
+  const delta = n * width <= 0xffff ? new Uint16Array(n * width) : new Int32Array(n * width);
   for (let old = 0; old < n; old++) {
     const row = go[old] as Int32Array;
     const base = (number[old] as number) * width;
