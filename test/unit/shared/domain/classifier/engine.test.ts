@@ -125,6 +125,25 @@ describe('the trie scanner', () => {
   });
 });
 
+describe('the inner/tail automaton', () => {
+  it('uses a 32-bit table when a 16-bit one cannot address every state, with the same answers', () => {
+    // 2,000 inner words: three letters counting in base 26, then "qxzj": about 9,000 states x 36
+    // symbols, past 16-bit offsets (1,820 states).
+    const letters = 'abcdefghijklmnopqrstuvwxyz';
+    const word = (i: number) =>
+      `${letters[Math.floor(i / 676) % 26]}${letters[Math.floor(i / 26) % 26]}${letters[i % 26]}qxzj`;
+    const many = Array.from({ length: 2000 }, (_, i) => `*${word(i)}*`);
+    const big = compileSet([measure('big', many.join(' OR '))]);
+    expect(big.infix?.delta).toBeInstanceOf(Int32Array);
+    const small = compileSet([measure('small', `*${word(1999)}*`)]);
+    expect(small.infix?.delta).toBeInstanceOf(Uint16Array);
+    const text = { title: `pre${word(1999)}post and ${word(7)}`, summary: null };
+    expect(new CompiledClassifier(big).classify(text).map((m) => m.measureId)).toEqual(['big']);
+    expect(new CompiledClassifier(small).classify(text).map((m) => m.measureId)).toEqual(['small']);
+    expect(new CompiledClassifier(big).classify({ title: 'nothing here', summary: null })).toEqual([]);
+  });
+});
+
 describe('hash-consed compilation', () => {
   it('compiles a clause repeated across measures to one shared node', () => {
     const set = compileSet(measures);
