@@ -42,10 +42,6 @@ const KNOWN_MISSES: Record<string, { got: string[]; why: string }> = {
     got: [],
     why: '"nie będą kupować rosyjskiej ropy" (will not buy): a stop stated as a negation, no ban word',
   },
-  v14: {
-    got: ['frozen-assets'],
-    why: 'a warning about confiscating Russian assets from Euroclear, not an authority, reads as talks on them',
-  },
   t21: { got: [], why: 'an EU delisting of "three businessmen" with no Russia term; relief requires one' },
   s26: {
     got: ['ru-energy'],
