@@ -3,10 +3,11 @@
  * every clause) and prints a one-line summary. Exit 0 when valid, 1 when the file is invalid.
  *
  * `radar measures words [--measures FILE] [--items FILE] [--measure ID] [--limit N] [--json]`: for
- * each wildcard term (`sanction*`, `*verbot*`, `*bank`), the distinct words it matches in the items
- * (JSON Lines {title, summary}; stdin without --items), most frequent first. Folding makes short
- * prefixes reach other languages' words ("gel*" also catches German "Gelder"): read this before
- * trusting a term.
+ * each wildcard term (`sanction*`, `*verbot*`, `*bank`), and each bare term that matches a form
+ * other than the written one, the distinct words it matches in the items (JSON Lines {title,
+ * summary}; stdin without --items), most frequent first. Folding makes short prefixes reach other
+ * languages' words ("gel*" also catches German "Gelder"), and bare terms take English inflections
+ * ("plan" catches "plane"): read this before trusting a term.
  */
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';

@@ -3,13 +3,16 @@
  * and `*bank`, the distinct folded words of the items it catches, most frequent first. Folding
  * makes short prefixes reach words of other languages ("gel*", French freeze, also catches German
  * "Gelder", money; "einig*", agree, catches "einige", some), so an analyst reads this list before
- * trusting a term (`radar measures words`).
+ * trusting a term (`radar measures words`). Bare terms are listed too when they match a form other
+ * than the one written: they take English inflections, so "plan" also catches "plane", and the
+ * German "plant" (plans) is the English "plant".
  */
 import type { Measure } from '../types.js';
 import { forEachToken } from './normalise.js';
 import { parseQuery, type QueryNode, type QueryWord } from './query-parser.js';
+import { stem } from './stem.js';
 
-export type WildcardKind = 'prefix' | 'inner' | 'tail';
+export type WildcardKind = 'prefix' | 'inner' | 'tail' | 'inflected';
 
 export interface TermUse {
   /** As an analyst writes it: `sanktion*`, `*verbot*`, `*bank` (folded). */
@@ -27,11 +30,18 @@ export interface TermUse {
 
 function kindOf(w: QueryWord): WildcardKind | null {
   if (w.leading) return w.prefix ? 'inner' : 'tail';
-  return w.prefix ? 'prefix' : null;
+  if (w.prefix) return 'prefix';
+  return w.exact ? null : 'inflected';
 }
 
 function spell(text: string, kind: WildcardKind): string {
-  return kind === 'prefix' ? `${text}*` : kind === 'inner' ? `*${text}*` : `*${text}`;
+  return kind === 'prefix'
+    ? `${text}*`
+    : kind === 'inner'
+      ? `*${text}*`
+      : kind === 'tail'
+        ? `*${text}`
+        : text;
 }
 
 function collect(node: QueryNode, out: (w: QueryWord) => void): void {
@@ -74,7 +84,10 @@ export function auditWildcards(
   counts: ReadonlyMap<string, number>,
   options: { measureId?: string; maxWords?: number } = {},
 ): TermUse[] {
-  const terms = new Map<string, { text: string; kind: WildcardKind; measures: Set<string> }>();
+  const terms = new Map<
+    string,
+    { text: string; kind: WildcardKind; measures: Set<string>; written: Set<string> }
+  >();
   for (const m of measures) {
     if (options.measureId !== undefined && m.id !== options.measureId) continue;
     const clauses: Array<['query' | 'requires' | 'excludes', string | null | undefined]> = [
@@ -87,13 +100,15 @@ export function auditWildcards(
       collect(parseQuery(text, m.id, clause), (w) => {
         const kind = kindOf(w);
         if (kind === null) return;
-        const key = spell(w.text, kind);
+        // Bare terms with one stem ("plan", "plans") are one entry: they match the same words.
+        const key = kind === 'inflected' ? `~${stem(w.text)}` : spell(w.text, kind);
         let entry = terms.get(key);
         if (entry === undefined) {
-          entry = { text: w.text, kind, measures: new Set() };
+          entry = { text: w.text, kind, measures: new Set(), written: new Set() };
           terms.set(key, entry);
         }
         entry.measures.add(m.id);
+        entry.written.add(w.text);
       });
     }
   }
@@ -101,9 +116,16 @@ export function auditWildcards(
   const sorted = [...counts.keys()].sort();
   const maxWords = options.maxWords ?? Number.POSITIVE_INFINITY;
   const out: TermUse[] = [];
-  for (const [term, { text, kind, measures: ids }] of terms) {
+  for (const [key, { text, kind, measures: ids, written }] of terms) {
     const matched: string[] = [];
-    if (kind === 'prefix') {
+    let term = key;
+    if (kind === 'inflected') {
+      // Listed only when a form other than the written ones occurs.
+      const s = stem(text);
+      for (const w of sorted) if (stem(w) === s) matched.push(w);
+      if (matched.every((w) => written.has(w))) continue;
+      term = [...written].sort().join(' / ');
+    } else if (kind === 'prefix') {
       let lo = 0;
       let hi = sorted.length;
       while (lo < hi) {

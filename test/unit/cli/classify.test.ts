@@ -164,13 +164,13 @@ describe('radar measures words', () => {
       '  - id: en',
       '    name: en',
       '    severity: low',
-      "    query: 'sanction* AND *bank'",
+      '    query: \'sanction* AND *bank AND (plan OR plans OR "quoted")\'',
       '',
     ].join('\n'),
   );
   const items = [
     { title: 'EU: Ölimportverbot und Exportverbote', summary: 'Gelder der Zentralbank gelten als gesperrt' },
-    { title: 'Sanctions on Sberbank', summary: null },
+    { title: 'Sanctions on Sberbank', summary: 'plane plans' },
     { title: 'New sanctions', summary: 'Gelder' },
   ]
     .map((i) => JSON.stringify(i))
@@ -184,6 +184,8 @@ describe('radar measures words', () => {
       'gel*  (prefix; de): 2 words, 3 times: gelder 2, gelten 1',
       '*bank  (tail; en): 2 words, 2 times: sberbank 1, zentralbank 1',
       '*verbot*  (inner; de): 2 words, 2 times: exportverbote 1, olimportverbot 1',
+      // A bare term takes English inflections: "plan" also catches "plane".
+      'plan / plans  (inflected; en): 2 words, 2 times: plane 1, plans 1',
       'sanction*  (prefix; en): 1 word, 2 times: sanctions 2',
     ]);
   });
