@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { lazyRulesVersion } from '../../../../../shared/domain/classifier/compile.js';
 import { compileMatcher, compileMeasures } from '../../../../../shared/domain/classifier/index.js';
 import { measure } from '../../../../support/measure.js';
 
@@ -169,6 +170,11 @@ describe('compiled matcher', () => {
     expect(compileMeasures([measure('a', 'oil')]).rulesVersion).not.toBe(
       compileMeasures([measure('a', 'gas')]).rulesVersion,
     );
+  });
+  it("has a rules version that changes with the engine's own stage and context cues", () => {
+    const set = [measure('a', 'oil')];
+    expect(lazyRulesVersion(set)()).toBe(compileMeasures(set).rulesVersion);
+    expect(lazyRulesVersion(set, ['another cue list'])()).not.toBe(lazyRulesVersion(set)());
   });
   it('gives the same answer on repeated calls (scratch state is reset)', () => {
     const c = compileMeasures(measures);
