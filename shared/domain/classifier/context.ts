@@ -110,6 +110,7 @@ const CUE_LISTS: Readonly<Record<Exclude<ContextKind, 'negation'>, string>> = {
     '"think tank"',
     '"investors expect" "investors bet" "investors are betting" "investors hope" "traders bet"',
     '"markets expect" "markets are betting" "economists expect" "economists say" "observers say"',
+    '"economists argue" "analysts argue" "experts argue" "experts say"',
     '"analysten erwarten" "selon les analystes" analitycy аналитики аналітики ekonomiści экономисты',
     'економісти "school of economics"',
   ].join(' '),
@@ -135,7 +136,7 @@ const TRIGGERS: Readonly<Record<Exclude<ContextKind, 'negation'>, string>> = {
     PAST_YEARS.join(' '),
   ].join(' '),
   sentence: [
-    'analysts analyst investors traders markets economists observers analysten analystes analitycy аналитики аналітики tank',
+    'analysts analyst investors traders markets economists observers analysten analystes analitycy аналитики аналітики tank experts',
     'ekonomiści экономисты економісти school',
   ].join(' '),
 };

@@ -68,6 +68,9 @@ describe('context cues in the engine (any measure)', () => {
   it('hides speculation and attribution to non-authorities', () => {
     expect(matches('A hope that the West will lift its oil sanctions')).toBe(false);
     expect(matches('The oil embargo could be eased next year, analysts say')).toBe(false);
+    expect(matches('A wider oil ban would hardly shake prices, economists argue')).toBe(false);
+    expect(matches('Experts say an oil embargo is coming')).toBe(false);
+    expect(matches('An oil embargo is coming, the EU says')).toBe(true);
   });
   it('hides an authority negating its action, not a negotiation stance', () => {
     expect(matches('US rules out new sanctions on oil')).toBe(false);
