@@ -965,10 +965,7 @@ export function addMemberTables(anys: Array<Extract<CompiledNode, { k: 'any' }>>
  * hashing costs a cold start ~8 ms. The fields it covers are copied now, so a caller mutating its
  * Measure objects later cannot change it.
  */
-export function lazyRulesVersion(
-  measures: readonly Measure[],
-  cues: unknown = BUILT_IN_CUES,
-): () => string {
+export function lazyRulesVersion(measures: readonly Measure[], cues: unknown = BUILT_IN_CUES): () => string {
   const fingerprint = measures.map((m) => [m.id, m.severity, m.query, m.requires, m.excludes]);
   let version: string | null = null;
   return () => {
@@ -979,4 +976,11 @@ export function lazyRulesVersion(
 }
 
 /** The engine's own cue lists (stage.ts, context.ts), part of every rules version. */
-const BUILT_IN_CUES = [STAGE_CUES, MODAL_CUES, NOUN_MARKERS, CONTEXT_CUES, CONTEXT_TRIGGERS, NEGATION_EXCEPTIONS];
+const BUILT_IN_CUES = [
+  STAGE_CUES,
+  MODAL_CUES,
+  NOUN_MARKERS,
+  CONTEXT_CUES,
+  CONTEXT_TRIGGERS,
+  NEGATION_EXCEPTIONS,
+];
