@@ -122,8 +122,9 @@ export class CompiledClassifier implements Classifier {
   private readonly measureById: ReadonlyMap<string, CompiledMeasure>;
   private readonly trie: Trie;
   private readonly infix: InfixMatcher | null;
-  /** Inner/tail atoms found in the current token (scratch for the scan). */
+  /** Inner/tail atoms found in the current token (scratch for the scan), and the same as Int32Array. */
   private readonly infixFound: number[] = [];
+  private readonly infixData: Int32Array;
   /** Per token position: equals itemGen when an inner or word-end atom matched there (a compound). */
   private compoundStamp = new Int32Array(256);
   /** The generation load() gave the current item (hide() moves gen on, not this). */
@@ -203,6 +204,7 @@ export class CompiledClassifier implements Classifier {
     this.set = set;
     this.trie = set.trie;
     this.infix = set.infix;
+    this.infixData = new Int32Array(set.innerAtoms.size + set.tailAtoms.size);
     this.measures = Object.freeze(set.measures.map((m) => m.measure));
     this.measureById = new Map(set.measures.map((m) => [m.measure.id, m]));
     this.atomHead = new Int32Array(set.atomCount).fill(-1);
@@ -600,30 +602,10 @@ export class CompiledClassifier implements Classifier {
       this.compoundStamp = grown;
     }
     this.compoundStamp[p] = this.itemGen;
-    for (let k = 0; k < found.length; k++) this.addAtom(p, found[k] as number, field);
+    const data = this.infixData;
+    for (let k = 0; k < found.length; k++) data[k] = found[k] as number;
+    this.addAtoms(p, data, 0, found.length, field);
     found.length = 0;
-  }
-
-  /** Records one atom at position p (the inner/tail atoms; addAtoms records the trie's). */
-  private addAtom(p: number, a: number, field: number): void {
-    if (this.occCount + 1 > this.occPos.length) this.growOccurrences();
-    const was = this.atomMask[a] as number;
-    const o = this.occCount++;
-    this.occPos[o] = p;
-    this.occNext[o] = -1;
-    if (was === 0) this.atomHead[a] = o;
-    else this.occNext[this.atomTail[a] as number] = o;
-    this.atomTail[a] = o;
-    if ((was & field) !== 0) return;
-    if (was === 0) this.touch(a);
-    this.atomMask[a] = was | field;
-    const end = this.anyStart[a + 1] as number;
-    for (let j = this.anyStart[a] as number; j < end; j++) {
-      const slot = this.anyData[j] as number;
-      const mk = this.anyMask[slot] as number;
-      if (mk === 0) this.touchedAny.push(slot);
-      this.anyMask[slot] = mk | field;
-    }
   }
 
   /** The atoms of token position p (posTok: trie node × 2, + 1 when the token ended on it). */
@@ -653,15 +635,14 @@ export class CompiledClassifier implements Classifier {
     // Most tokens have no tracked atom: one read of a flat offset table tells.
     const from = this.tokTrackedStart[tok] as number;
     const to = this.tokTrackedStart[tok + 1] as number;
-    if (from !== to) this.addAtoms(p, from, to, field);
+    if (from !== to) this.addAtoms(p, this.tokTrackedData, from, to, field);
   }
 
-  /** Records the tracked atoms tokTrackedData[from, to) at position p. */
-  private addAtoms(p: number, from: number, to: number, field: number): void {
+  /** Records the atoms data[from, to) at position p (the trie's tracked atoms, or inner/tail ones). */
+  private addAtoms(p: number, data: Int32Array, from: number, to: number, field: number): void {
     // Room for every occurrence first, so the arrays can be held in locals through the loop.
     while (this.occCount + (to - from) > this.occPos.length) this.growOccurrences();
     const { occPos, occNext, atomHead, atomTail, atomMask, anyStart, anyData, anyMask } = this;
-    const data = this.tokTrackedData;
     for (let i = from; i < to; i++) {
       const a = data[i] as number;
       const was = atomMask[a] as number;
