@@ -115,14 +115,27 @@ export function auditWildcards(
   // Prefixes by binary search over the sorted words; inner and tail words by a scan (they are few).
   const sorted = [...counts.keys()].sort();
   const maxWords = options.maxWords ?? Number.POSITIVE_INFINITY;
+  // Words by stem, built once if a bare term asks (stemming every word per term is quadratic).
+  let byStem: Map<string, string[]> | null = null;
+  const wordsWithStem = (s: string): readonly string[] => {
+    if (byStem === null) {
+      byStem = new Map();
+      for (const w of sorted) {
+        const k = stem(w);
+        const list = byStem.get(k);
+        if (list === undefined) byStem.set(k, [w]);
+        else list.push(w);
+      }
+    }
+    return byStem.get(s) ?? [];
+  };
   const out: TermUse[] = [];
   for (const [key, { text, kind, measures: ids, written }] of terms) {
     const matched: string[] = [];
     let term = key;
     if (kind === 'inflected') {
       // Listed only when a form other than the written ones occurs.
-      const s = stem(text);
-      for (const w of sorted) if (stem(w) === s) matched.push(w);
+      matched.push(...wordsWithStem(stem(text)));
       if (matched.every((w) => written.has(w))) continue;
       term = [...written].sort().join(' / ');
     } else if (kind === 'prefix') {
