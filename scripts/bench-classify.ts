@@ -20,33 +20,51 @@
  * alike; each figure is the median. The load average is printed: figures under load are not comparable.
  */
 import { spawnSync } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
 import { loadMeasuresFile } from '../shared/config/load-files.js';
 import { compileMeasures, foldText } from '../shared/domain/classifier/index.js';
 import { parseFeed } from '../shared/domain/feed/index.js';
+import { scriptArgs } from './args.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const { values, positionals } = parseArgs({
-  args: process.argv.slice(2),
-  options: {
+const args = scriptArgs(
+  'bench-classify',
+  'usage: npx tsx scripts/bench-classify.ts [NEWS=../shared/data/news/dev.jsonl] [--feeds DIR] [--items N=40000] [--runs N=5] [--keep]',
+  {
     items: { type: 'string' },
     runs: { type: 'string' },
     feeds: { type: 'string' },
     keep: { type: 'boolean' },
   },
-  allowPositionals: true,
-});
-const itemCount = Number(values.items ?? 40_000);
-const runs = Math.max(1, Number(values.runs ?? 5));
-const newsFile = resolve(process.cwd(), positionals[0] ?? '../shared/data/news/dev.jsonl');
-const feedsDir = resolve(process.cwd(), values.feeds ?? '../shared/data/feeds/real');
-if (!Number.isInteger(itemCount) || itemCount < 1) throw new Error(`--items: expected a positive integer`);
+  1,
+);
+const itemCount = args.int('items', 40_000);
+const runs = args.int('runs', 5, 1, 100);
+const newsFile = resolve(process.cwd(), args.positionals[0] ?? '../shared/data/news/dev.jsonl');
+const feedsDir = resolve(process.cwd(), args.str('feeds') ?? '../shared/data/feeds/real');
+for (const [what, path] of [
+  ['news file', newsFile],
+  ['--feeds directory', feedsDir],
+] as const) {
+  if (!existsSync(path)) {
+    process.stderr.write(`bench-classify: ${what} ${path} not found\n`);
+    process.exit(2);
+  }
+}
 const work = mkdtempSync(join(tmpdir(), 'radar-bench-'));
 
 interface Item {
@@ -330,5 +348,5 @@ for (const [name, source, rows] of [
   const core = inProcess(name === 'news' ? newsItems : feedItems);
   console.log(`  in-process classify only, default measures: ${core.toFixed(0)} ms  ${rate(core)} items/s`);
 }
-if (values.keep) console.log(`\ninputs and measure files kept in ${work}`);
+if (args.flag('keep')) console.log(`\ninputs and measure files kept in ${work}`);
 else rmSync(work, { recursive: true, force: true });

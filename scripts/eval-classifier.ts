@@ -12,10 +12,10 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
-import { parseArgs } from 'node:util';
 import { classifyStream, loadClassifier } from '../cli/commands/classify.js';
 import { foldText, stem } from '../shared/domain/classifier/index.js';
 import type { Measure } from '../shared/domain/types.js';
+import { scriptArgs } from './args.js';
 
 interface Item {
   id: string;
@@ -32,26 +32,57 @@ interface Scores {
   fn: number;
 }
 
-const { values, positionals } = parseArgs({
-  args: process.argv.slice(2),
-  options: { measures: { type: 'string' }, errors: { type: 'boolean' }, predictions: { type: 'string' } },
-  allowPositionals: true,
-});
+const args = scriptArgs(
+  'eval-classifier',
+  'usage: npx tsx scripts/eval-classifier.ts [DATASET=../shared/data/news/dev.jsonl] [--measures FILE] [--errors] [--predictions FILE]',
+  { measures: { type: 'string' }, errors: { type: 'boolean' }, predictions: { type: 'string' } },
+  1,
+);
 const cwd = process.cwd();
-const dataset = resolve(cwd, positionals[0] ?? '../shared/data/news/dev.jsonl');
-const items: Item[] = readFileSync(dataset, 'utf8')
-  .split('\n')
-  .filter((l) => l.trim() !== '')
-  .map((l) => JSON.parse(l) as Item);
+const dataset = resolve(cwd, args.positionals[0] ?? '../shared/data/news/dev.jsonl');
+const items: Item[] = readLabelled(dataset);
 
-const classifier = await loadClassifier(values.measures, cwd);
+/** The labelled items of a JSON Lines file; a missing file or a bad line ends the run naming it. */
+function readLabelled(file: string): Item[] {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    process.stderr.write(`eval-classifier: cannot read ${file}: ${(error as Error).message}\n`);
+    process.exit(2);
+  }
+  const out: Item[] = [];
+  text.split('\n').forEach((line, i) => {
+    if (line.trim() === '') return;
+    let item: Partial<Item>;
+    try {
+      item = JSON.parse(line) as Partial<Item>;
+    } catch (error) {
+      process.stderr.write(
+        `eval-classifier: ${file} line ${i + 1}: not JSON (${(error as Error).message})\n`,
+      );
+      process.exit(2);
+    }
+    if (typeof item.id !== 'string' || !Array.isArray(item.labels)) {
+      process.stderr.write(
+        `eval-classifier: ${file} line ${i + 1}: expected "id" (string) and "labels" (array)\n`,
+      );
+      process.exit(2);
+    }
+    out.push(item as Item);
+  });
+  return out;
+}
+
+const classifier = await loadClassifier(args.str('measures'), cwd);
 const measureIds = classifier.measures.map((m) => m.id);
 
 /** Labels per item id from the classifier (through the CLI stream code) or from a predictions file. */
 async function predict(): Promise<Map<string, string[]>> {
   const predicted = new Map<string, string[]>();
-  if (values.predictions !== undefined) {
-    const file = resolve(cwd, values.predictions);
+  const predictions = args.str('predictions');
+  if (predictions !== undefined) {
+    const file = resolve(cwd, predictions);
     readFileSync(file, 'utf8')
       .split('\n')
       .forEach((line, i) => {
@@ -170,7 +201,7 @@ const so = summary(ours);
 const sb = summary(base);
 const lines: string[] = [];
 lines.push(
-  `dataset: ${dataset} (${items.length} items, ${values.predictions === undefined ? `rules ${classifier.rulesVersion}` : `labels of ${values.predictions}`})`,
+  `dataset: ${dataset} (${items.length} items, ${args.str('predictions') === undefined ? `rules ${classifier.rulesVersion}` : `labels of ${args.str('predictions')}`})`,
 );
 lines.push('');
 lines.push(
@@ -193,7 +224,7 @@ lines.push(
 );
 console.log(lines.join('\n'));
 
-if (values.errors) {
+if (args.flag('errors')) {
   console.log('\nerrors (gold → predicted):');
   for (const item of items) {
     const p = (predicted.get(item.id) ?? []).slice().sort();

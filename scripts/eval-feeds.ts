@@ -3,7 +3,7 @@
  * (a) every file gets a result, (b) real feeds vs the manifest, (c) feedparser's Expect: lines,
  * (d) gofeed's expected JSON. Usage: npx tsx scripts/eval-feeds.ts [DATA_DIR default ../shared/data]
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import Parser from 'rss-parser';
 import {
@@ -14,9 +14,22 @@ import {
   parseFeed,
 } from '../shared/domain/feed/index.js';
 import type { ParsedFeed } from '../shared/domain/types.js';
+import { scriptArgs } from './args.js';
 
-const dataDir = resolve(process.argv[2] ?? join(import.meta.dirname, '../../shared/data'));
+const args = scriptArgs(
+  'eval-feeds',
+  'usage: npx tsx scripts/eval-feeds.ts [DATA_DIR=../shared/data] [--verbose]',
+  { verbose: { type: 'boolean' } },
+  1,
+);
+const dataDir = resolve(args.positionals[0] ?? join(import.meta.dirname, '../../shared/data'));
 const feedsDir = join(dataDir, 'feeds');
+if (!existsSync(join(feedsDir, 'real'))) {
+  process.stderr.write(
+    `eval-feeds: ${feedsDir}/real not found: give the shared data directory (holding feeds/)\n`,
+  );
+  process.exit(2);
+}
 const FILE_TIME_CAP_MS = 5000;
 
 function walk(dir: string): string[] {
@@ -379,7 +392,7 @@ function sanitisation(outcomes: Map<string, Outcome>): void {
   for (const l of leaks.slice(0, 20)) console.log(l);
 }
 
-const verbose = process.argv.includes('--verbose');
+const verbose = args.flag('verbose');
 console.log(`feed corpus evaluation over ${feedsDir}`);
 const outcomes = await everyFile();
 realFeeds(outcomes);
