@@ -104,6 +104,13 @@ const CUE_LISTS: Readonly<Record<Exclude<ContextKind, 'negation'>, string>> = {
     '"having a big impact" "having a significant impact" "had a major impact" "bereits verhängt*" "déjà en place"',
     '"już obowiązując*" "obowiązujące sankcje" "уже введенн*" "действующи* санкци*"',
     '"вже запроваджен*" "чинні санкції"',
+    // An earlier step told in the pluperfect or with "previously": "banks that were previously cut
+    // off from SWIFT" (a background to what the item reports).
+    '"previously disconnected" "previously cut off" "previously sanctioned" "previously banned"',
+    '"previously frozen" "previously blacklisted" "wcześniej odłączon*" "wcześniej odcięt*"',
+    '"wcześniej objęt*" "wcześniej zamrożon*" "wcześniej nałożon*" "ранее отключен*" "ранее отрезан*"',
+    '"ранее введенн*" "ранее попавш*" "раніше відключен*" "раніше відрізан*" "раніше запроваджен*"',
+    '"bereits ausgeschlossen*" "zuvor ausgeschlossen*" "déjà exclu*" "déjà déconnect*"',
   ].join(' '),
   sentence: [
     '"analysts say" "analysts said" "analysts expect" "analysts believe" "analyst says" "analyst said"',
@@ -133,6 +140,7 @@ const TRIGGERS: Readonly<Record<Exclude<ContextKind, 'negation'>, string>> = {
   clause: [
     'imposed place hit hurt damaged crippled squeezed weighed taken cut dented hurting biting stopped already impact',
     'verhängt* déjà obowiązując* obowiązujące введенн* действующи* запроваджен* чинні',
+    'previously wcześniej ранее раніше bereits zuvor',
     PAST_YEARS.join(' '),
   ].join(' '),
   sentence: [

@@ -96,6 +96,21 @@ describe('context cues in the engine (any measure)', () => {
     // A verb, not the noun: a development.
     expect(matches('Prices jump after the EU bans Russian oil')).toBe(true);
   });
+  it('treats a step told as earlier ("previously cut off", "wcześniej odłączone") as background', () => {
+    const banks = compileMatcher([
+      measure(
+        'banks',
+        '(bank* OR banki OR bankami OR банки OR банков) NEAR/6 (swift OR sanction* OR sankcj*)',
+      ),
+    ]);
+    const hit = (title: string) => banks.classify({ title, summary: null }).length === 1;
+    expect(hit('Iran links its cards to Russian banks that were previously cut off from SWIFT')).toBe(false);
+    expect(hit('Iran łączy systemy z rosyjskimi bankami wcześniej odłączonymi od SWIFT')).toBe(false);
+    expect(hit('Иран подключает российские банки, ранее отключенные от SWIFT')).toBe(false);
+    // The step itself, and an exemption that ends, are developments.
+    expect(hit('EU cuts off three more Russian banks from SWIFT')).toBe(true);
+    expect(hit('Banks previously exempt now lose SWIFT access')).toBe(true);
+  });
   it('treats "effectiveness of" sanctions as an assessment, not a development', () => {
     expect(matches('A podcast on the effectiveness of the oil sanctions')).toBe(false);
     expect(matches('Experts question the efficacy of the oil embargo')).toBe(false);
