@@ -120,6 +120,9 @@ const CUE_LISTS: Readonly<Record<Exclude<ContextKind, 'negation'>, string>> = {
     '"economists argue" "analysts argue" "experts argue" "experts say"',
     '"analysten erwarten" "selon les analystes" analitycy аналитики аналітики ekonomiści экономисты',
     'економісти "school of economics"',
+    // A study's findings ("Crea-Studie: … kosten Moskau"), not an authority's step.
+    'studie "study finds" "study shows" "study says" "study estimates" "selon une étude" "une étude"',
+    '"z badania" "badanie pokazuje" "исследование показ*" "дослідження показ*"',
   ].join(' '),
 };
 
@@ -145,7 +148,7 @@ const TRIGGERS: Readonly<Record<Exclude<ContextKind, 'negation'>, string>> = {
   ].join(' '),
   sentence: [
     'analysts analyst investors traders markets economists observers analysten analystes analitycy аналитики аналітики tank experts',
-    'ekonomiści экономисты економісти school',
+    'ekonomiści экономисты економісти school studie study étude badania badanie исследование дослідження',
   ].join(' '),
 };
 

@@ -111,6 +111,12 @@ describe('context cues in the engine (any measure)', () => {
     expect(hit('EU cuts off three more Russian banks from SWIFT')).toBe(true);
     expect(hit('Banks previously exempt now lose SWIFT access')).toBe(true);
   });
+  it('treats a study’s findings as attribution, not a development', () => {
+    expect(matches('Study finds oil embargo costs Moscow €160m a day')).toBe(false);
+    expect(matches('Crea-Studie: Oil embargo kostet Moskau Millionen')).toBe(false);
+    // "study" as a verb is no attribution.
+    expect(matches('EU to study a ban on Russian oil')).toBe(true);
+  });
   it('treats "effectiveness of" sanctions as an assessment, not a development', () => {
     expect(matches('A podcast on the effectiveness of the oil sanctions')).toBe(false);
     expect(matches('Experts question the efficacy of the oil embargo')).toBe(false);
