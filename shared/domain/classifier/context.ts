@@ -48,7 +48,7 @@ const NEGATED_ACTIONS = [
   '"nouvelles sanctions" nałoż* nakład* znies* znosz* złagodz* "nowych sankcji" вводить ввести снимать снять снят*',
   'objęty objęta objęte objęci',
   'отменять отменить смягч* "новых санкций" запроваджувати запровадити скасовувати скасувати',
-  'зніматиме знімати "нових санкцій"',
+  'зніматиме знімати "нових санкцій" послаблен* "пом якшен*"',
 ].join(' ');
 
 /** Negations of an action (en, de, fr, pl, ru, uk); "won't" tokenises as "won t". */
@@ -59,7 +59,7 @@ const NEGATIONS = [
   '"no additional" "no more" "not yet" "keine neuen" "keine weiteren" nicht exclut "refuse de"',
   '"ne pas" "pas de" wyklucza wykluczył wykluczyła odmówił odmówiła nie żadnych',
   'исключил исключила исключили исключает отказался отказалась отказывается не никаких',
-  'виключив виключила виключили виключає відмовився відмовилася жодних',
+  'виключив виключила виключили виключає відмовився відмовилася жодних жодного никакого żadnego żadnej',
 ].join(' ');
 
 /** "No new sanctions" in one phrase (the negation and its object overlap, so NEAR cannot pair them). */

@@ -111,6 +111,13 @@ describe('context cues in the engine (any measure)', () => {
     expect(hit('EU cuts off three more Russian banks from SWIFT')).toBe(true);
     expect(hit('Banks previously exempt now lose SWIFT access')).toBe(true);
   });
+  it('reads "жодного послаблення" (no easing at all) as a negated easing', () => {
+    const relief = compileMatcher([measure('relief', '(послаблен* OR смягчени* OR złagodzeni*) NEAR/3 (санкці* OR санкци* OR sankcj*)')]);
+    const hit = (title: string) => relief.classify({ title, summary: null }).length === 1;
+    expect(hit('Сибіга: жодного послаблення санкцій до справедливого миру')).toBe(false);
+    expect(hit('Польща: żadnego złagodzenia sankcji wobec Rosji')).toBe(false);
+    expect(hit('ЄС обговорює послаблення санкцій проти Білорусі')).toBe(true);
+  });
   it('treats a study’s findings as attribution, not a development', () => {
     expect(matches('Study finds oil embargo costs Moscow €160m a day')).toBe(false);
     expect(matches('Crea-Studie: Oil embargo kostet Moskau Millionen')).toBe(false);
