@@ -112,7 +112,9 @@ describe('context cues in the engine (any measure)', () => {
     expect(hit('Banks previously exempt now lose SWIFT access')).toBe(true);
   });
   it('reads "жодного послаблення" (no easing at all) as a negated easing', () => {
-    const relief = compileMatcher([measure('relief', '(послаблен* OR смягчени* OR złagodzeni*) NEAR/3 (санкці* OR санкци* OR sankcj*)')]);
+    const relief = compileMatcher([
+      measure('relief', '(послаблен* OR смягчени* OR złagodzeni*) NEAR/3 (санкці* OR санкци* OR sankcj*)'),
+    ]);
     const hit = (title: string) => relief.classify({ title, summary: null }).length === 1;
     expect(hit('Сибіга: жодного послаблення санкцій до справедливого миру')).toBe(false);
     expect(hit('Польща: żadnego złagodzenia sankcji wobec Rosji')).toBe(false);
