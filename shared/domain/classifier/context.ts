@@ -83,7 +83,7 @@ const CUE_LISTS: Readonly<Record<Exclude<ContextKind, 'negation'>, string>> = {
     'speculation "betting that" "betting on" "impact of" "effect of" "effects of" "toll of" "cost of"',
     '"effectiveness of" "efficacy of" auswirkungen "showing that" "suggesting that" "as a result of"',
     '"w wyniku" wynikiem "because of" "из за" "через санкції" "через санкций" "adding to earlier"',
-    '"adds to earlier" "on top of earlier"',
+    '"adds to earlier" "on top of earlier" "architect of" "architects of"',
     '"a year of" "two years of" "three years of" "four years of" "ein jahr" "zwei jahre" "drei jahre"',
     '"vier jahre" "un an de" "deux ans de" "trois ans de" "trois ans d" "quatre ans de"',
     '"na wpływ" "wpływ na" "wpływu" "skutki" "skutków" "efekt nowych" "efekt sankcji" "efektem sankcji"',
@@ -135,7 +135,7 @@ const TRIGGERS: Readonly<Record<Exclude<ContextKind, 'negation'>, string>> = {
   forward: [
     'since despite spite notwithstanding after following anniversary existing current hope hopes hoped hoping',
     'illusive illusory wishful speculation bets betting impact effect effects effectiveness efficacy toll cost seit trotz',
-    'showing suggesting result wyniku wynikiem because за через earlier',
+    'showing suggesting result wyniku wynikiem because за через earlier architect architects',
     'wpływ wpływu skutki skutków auswirkungen efekt efektem prospect prospects year years jahr jahre an ans',
     'nach hoffnung hoffen hofft depuis malgré après espoir czasu mimo pomimo po nadzieję nadzieje',
     `nadziei несмотря спустя времени надежд* надія надії надію незважаючи попри ${PAST_YEARS.join(' ')}`,

@@ -120,6 +120,10 @@ describe('context cues in the engine (any measure)', () => {
     expect(hit('Польща: żadnego złagodzenia sankcji wobec Rosji')).toBe(false);
     expect(hit('ЄС обговорює послаблення санкцій проти Білорусі')).toBe(true);
   });
+  it('treats the "architect of" a measure as background', () => {
+    expect(matches('Treasury official, architect of the Russian oil sanctions, to leave')).toBe(false);
+    expect(matches('Treasury official to leave after oil sanctions on Russia')).toBe(true);
+  });
   it('treats a study’s findings as attribution, not a development', () => {
     expect(matches('Study finds oil embargo costs Moscow €160m a day')).toBe(false);
     expect(matches('Crea-Studie: Oil embargo kostet Moskau Millionen')).toBe(false);
