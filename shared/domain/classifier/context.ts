@@ -46,7 +46,7 @@ const NEGATED_ACTIONS = [
   '"additional sanction*" "more sanction*" ban banning delist* unfreez* confiscat* seiz* relief',
   'verhängen aufheben lockern "neue* sanktion*" "weitere* sanktion*" lever levée assoupl* imposer',
   '"nouvelles sanctions" nałoż* nakład* znies* znosz* złagodz* "nowych sankcji" вводить ввести снимать снять снят*',
-  'objęty objęta objęte objęci',
+  'objęty objęta objęte objęci zdejm* zdjęci*',
   'отменять отменить смягч* "новых санкций" запроваджувати запровадити скасовувати скасувати',
   'зніматиме знімати "нових санкцій" послаблен* "пом якшен*"',
 ].join(' ');
@@ -57,7 +57,8 @@ const NEGATIONS = [
   '"declined to" "declines to" "will not" "won t" "would not" "wouldn t" "has not" "have not"',
   '"hasn t" "haven t" "did not" "didn t" "does not" "doesn t" "not to" "no new" "no further"',
   '"no additional" "no more" "not yet" "keine neuen" "keine weiteren" nicht exclut "refuse de"',
-  '"ne pas" "pas de" wyklucza wykluczył wykluczyła odmówił odmówiła nie żadnych',
+  '"ne pas" "pas de" wyklucza wykluczył wykluczyła odmówił odmówiła nie żadnych "nie ma mowy" "out of the question"',
+  '"не может быть и речи" "не може бути й мови" "kommt nicht in frage" "hors de question"',
   'исключил исключила исключили исключает отказался отказалась отказывается не никаких',
   'виключив виключила виключили виключає відмовився відмовилася жодних жодного никакого żadnego żadnej',
 ].join(' ');
@@ -114,7 +115,7 @@ const CUE_LISTS: Readonly<Record<Exclude<ContextKind, 'negation'>, string>> = {
   ].join(' '),
   sentence: [
     '"analysts say" "analysts said" "analysts expect" "analysts believe" "analyst says" "analyst said"',
-    '"think tank"',
+    '"think tank" bruegel "chatham house" "atlantic council" ecfr "kiel institute"',
     '"investors expect" "investors bet" "investors are betting" "investors hope" "traders bet"',
     '"markets expect" "markets are betting" "economists expect" "economists say" "observers say"',
     '"economists argue" "analysts argue" "experts argue" "experts say"',
@@ -148,7 +149,8 @@ const TRIGGERS: Readonly<Record<Exclude<ContextKind, 'negation'>, string>> = {
   ].join(' '),
   sentence: [
     'analysts analyst investors traders markets economists observers analysten analystes analitycy аналитики аналітики tank experts',
-    'ekonomiści экономисты економісти school studie study étude badania badanie исследование дослідження',
+    'ekonomiści экономисты економісти school studie study étude badania badanie исследование дослідження bruegel',
+    'chatham atlantic ecfr kiel',
   ].join(' '),
 };
 

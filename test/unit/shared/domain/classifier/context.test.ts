@@ -124,6 +124,14 @@ describe('context cues in the engine (any measure)', () => {
     expect(matches('Treasury official, architect of the Russian oil sanctions, to leave')).toBe(false);
     expect(matches('Treasury official to leave after oil sanctions on Russia')).toBe(true);
   });
+  it('reads "nie ma mowy" (out of the question) as a negation, and a think tank by name as attribution', () => {
+    const relief = compileMatcher([measure('relief', '(zdejm* OR lifting) NEAR/3 (sankcj* OR sanctions)')]);
+    const hit = (title: string) => relief.classify({ title, summary: null }).length === 1;
+    expect(hit('Kallas: o zdejmowaniu sankcji nie ma mowy')).toBe(false);
+    expect(hit('Kallas: zdejmowanie sankcji? Nie ma mowy')).toBe(false);
+    expect(hit('UE rozważa zdejmowanie sankcji z Białorusi')).toBe(true);
+    expect(matches('Bruegel: an oil embargo would cost Europe little')).toBe(false);
+  });
   it('treats a study’s findings as attribution, not a development', () => {
     expect(matches('Study finds oil embargo costs Moscow €160m a day')).toBe(false);
     expect(matches('Crea-Studie: Oil embargo kostet Moskau Millionen')).toBe(false);
