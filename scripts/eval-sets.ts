@@ -93,7 +93,8 @@ export function readLabelled(file: string): LabelledItem[] {
 }
 
 /** en.jsonl, en-2.jsonl, …, en-10.jsonl: numbers compared as numbers. */
-const naturalOrder = (a: string, b: string) => a.localeCompare(b, 'en', { numeric: true });
+const naturalOrder = (a: string, b: string) =>
+  a.replace(/\.jsonl$/, '').localeCompare(b.replace(/\.jsonl$/, ''), 'en', { numeric: true });
 
 async function main(): Promise<void> {
   const args = scriptArgs(
