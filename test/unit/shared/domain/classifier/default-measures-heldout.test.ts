@@ -35,8 +35,8 @@ const KNOWN_MISSES: Record<string, { got: string[]; why: string }> = {
   },
   aa14: { got: [], why: 'the licence comes ten words after "allows"; relief pairs them within eight' },
   aa25: {
-    got: ['ru-energy'],
-    why: 'an "EU sanctions deal" with a coal ban: the guide counts EU adoption of the oil embargo, not coal',
+    got: ['ru-energy', 'shadow-fleet'],
+    why: 'an "EU sanctions deal" with a coal ban and a port ban: "sanctions deal" without "package" is no package',
   },
   z29: {
     got: [],
