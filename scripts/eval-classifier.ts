@@ -16,14 +16,13 @@ import { classifyStream, loadClassifier } from '../cli/commands/classify.js';
 import { foldText, stem } from '../shared/domain/classifier/index.js';
 import type { Measure } from '../shared/domain/types.js';
 import { scriptArgs } from './args.js';
+import { readLabelled } from './labelled.js';
 
 interface Item {
   id: string;
   title: string;
   summary: string;
-  lang: string;
   labels: string[];
-  note: string;
 }
 
 interface Scores {
@@ -40,39 +39,14 @@ const args = scriptArgs(
 );
 const cwd = process.cwd();
 const dataset = resolve(cwd, args.positionals[0] ?? '../shared/data/news/dev.jsonl');
-const items: Item[] = readLabelled(dataset);
-
-/** The labelled items of a JSON Lines file; a missing file or a bad line ends the run naming it. */
-function readLabelled(file: string): Item[] {
-  let text: string;
+const items: Item[] = (() => {
   try {
-    text = readFileSync(file, 'utf8');
+    return readLabelled(dataset).map((it) => ({ ...it, title: it.title ?? '', summary: it.summary ?? '' }));
   } catch (error) {
-    process.stderr.write(`eval-classifier: cannot read ${file}: ${(error as Error).message}\n`);
+    process.stderr.write(`eval-classifier: ${(error as Error).message}\n`);
     process.exit(2);
   }
-  const out: Item[] = [];
-  text.split('\n').forEach((line, i) => {
-    if (line.trim() === '') return;
-    let item: Partial<Item>;
-    try {
-      item = JSON.parse(line) as Partial<Item>;
-    } catch (error) {
-      process.stderr.write(
-        `eval-classifier: ${file} line ${i + 1}: not JSON (${(error as Error).message})\n`,
-      );
-      process.exit(2);
-    }
-    if (typeof item.id !== 'string' || !Array.isArray(item.labels)) {
-      process.stderr.write(
-        `eval-classifier: ${file} line ${i + 1}: expected "id" (string) and "labels" (array)\n`,
-      );
-      process.exit(2);
-    }
-    out.push(item as Item);
-  });
-  return out;
-}
+})();
 
 const classifier = await loadClassifier(args.str('measures'), cwd);
 const measureIds = classifier.measures.map((m) => m.id);

@@ -9,18 +9,12 @@
  * Use it to check that a change to the measures helps where it should and costs nothing elsewhere;
  * `npm run eval` gives the per-measure detail and the errors of one set.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadClassifier } from '../cli/commands/classify.js';
 import { scriptArgs } from './args.js';
-
-export interface LabelledItem {
-  id: string;
-  title: string | null;
-  summary: string | null;
-  labels: string[];
-}
+import { type LabelledItem, readLabelled } from './labelled.js';
 
 export interface SetScore {
   items: number;
@@ -65,31 +59,6 @@ export function formatScore(s: SetScore): string {
   const f = s.tp === 0 ? 0 : (2 * s.tp) / (2 * s.tp + s.fp + s.fn);
   const rate = s.unlabelled === 0 ? 0 : (100 * s.alarms) / s.unlabelled;
   return `${p.toFixed(3)} / ${r.toFixed(3)} / ${f.toFixed(3)}   ${s.alarms}/${s.unlabelled} = ${rate.toFixed(1)} %`;
-}
-
-/** The items of a JSON Lines file; a bad line throws naming the file and line. */
-export function readLabelled(file: string): LabelledItem[] {
-  const out: LabelledItem[] = [];
-  readFileSync(file, 'utf8')
-    .split('\n')
-    .forEach((line, i) => {
-      if (line.trim() === '') return;
-      let item: Partial<LabelledItem>;
-      try {
-        item = JSON.parse(line) as Partial<LabelledItem>;
-      } catch (error) {
-        throw new Error(`${file} line ${i + 1}: not JSON (${(error as Error).message})`);
-      }
-      if (typeof item.id !== 'string' || !Array.isArray(item.labels))
-        throw new Error(`${file} line ${i + 1}: expected "id" (string) and "labels" (array)`);
-      out.push({
-        id: item.id,
-        title: item.title ?? null,
-        summary: item.summary ?? null,
-        labels: item.labels,
-      });
-    });
-  return out;
 }
 
 /** en.jsonl, en-2.jsonl, …, en-10.jsonl: numbers compared as numbers. */

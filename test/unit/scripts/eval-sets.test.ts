@@ -2,13 +2,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import {
-  addScores,
-  formatScore,
-  type LabelledItem,
-  readLabelled,
-  scoreSet,
-} from '../../../scripts/eval-sets.js';
+import { addScores, formatScore, scoreSet } from '../../../scripts/eval-sets.js';
+import { type LabelledItem, readLabelled } from '../../../scripts/labelled.js';
 
 const item = (id: string, labels: string[]): LabelledItem => ({ id, title: id, summary: null, labels });
 
@@ -37,5 +32,8 @@ describe('eval-sets scoring', () => {
     expect(() => readLabelled(bad)).toThrow(`${bad} line 2: expected "id" (string) and "labels" (array)`);
     writeFileSync(bad, 'not json\n');
     expect(() => readLabelled(bad)).toThrow(`${bad} line 1: not JSON`);
+    expect(() => readLabelled(join(dir, 'missing.jsonl'))).toThrow(
+      `cannot read ${join(dir, 'missing.jsonl')}`,
+    );
   });
 });
