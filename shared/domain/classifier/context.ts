@@ -85,6 +85,13 @@ const CUE_LISTS: Readonly<Record<Exclude<ContextKind, 'negation'>, string>> = {
     '"effectiveness of" "efficacy of" auswirkungen "showing that" "suggesting that" "as a result of"',
     '"w wyniku" wynikiem "because of" "из за" "через санкції" "через санкций" "adding to earlier"',
     '"adds to earlier" "on top of earlier" "architect of" "architects of"',
+    // Fear and avoidance: a firm or country acting "to avoid" or "for fear of" sanctions reports
+    // its own step (or an impact), not the measure: "Bank of China halts payments to avoid secondary
+    // sanctions", "exports fell under the threat of sanctions".
+    '"to avoid" "fear of" "fears of" "fear over" "fears over" "fears about" "under the threat of"',
+    '"under threat of" "wary of" "aus angst vor" "aus furcht vor" "par crainte" "de peur" craignant',
+    '"w obawie przed" "z obawy przed" "obawiając się" "obawy przed" "boją się" "boi się" опасаясь',
+    '"опасений" "опасения" "побоюючись" "побоювання" "уникнути санкц*" "избежать санкц*" "uniknąć sankcji"',
     '"a year of" "two years of" "three years of" "four years of" "ein jahr" "zwei jahre" "drei jahre"',
     '"vier jahre" "un an de" "deux ans de" "trois ans de" "trois ans d" "quatre ans de"',
     '"na wpływ" "wpływ na" "wpływu" "skutki" "skutków" "efekt nowych" "efekt sankcji" "efektem sankcji"',
@@ -140,6 +147,8 @@ const TRIGGERS: Readonly<Record<Exclude<ContextKind, 'negation'>, string>> = {
     'wpływ wpływu skutki skutków auswirkungen efekt efektem prospect prospects year years jahr jahre an ans',
     'nach hoffnung hoffen hofft depuis malgré après espoir czasu mimo pomimo po nadzieję nadzieje',
     `nadziei несмотря спустя времени надежд* надія надії надію незважаючи попри ${PAST_YEARS.join(' ')}`,
+    'avoid fear fears threat wary angst furcht crainte peur craignant obawie obawy obawiając boją boi опасаясь',
+    'опасений опасения побоюючись побоювання уникнути избежать uniknąć',
   ].join(' '),
   clause: [
     'imposed place hit hurt damaged crippled squeezed weighed taken cut dented hurting biting stopped already impact',

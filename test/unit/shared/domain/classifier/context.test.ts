@@ -124,6 +124,19 @@ describe('context cues in the engine (any measure)', () => {
     expect(matches('Treasury official, architect of the Russian oil sanctions, to leave')).toBe(false);
     expect(matches('Treasury official to leave after oil sanctions on Russia')).toBe(true);
   });
+  it('treats acting "to avoid" or "for fear of" sanctions as no measure (en, pl)', () => {
+    expect(matches('Refiners halt oil purchases to avoid US sanctions')).toBe(false);
+    expect(matches('Oil trade stalls over fears of US sanctions')).toBe(false);
+    expect(matches('Refiners halt oil purchases under the threat of sanctions')).toBe(false);
+    const pl = compileMatcher([measure('pl', 'ropy NEAR/6 (sankcj* OR санкци*)')]);
+    const plHit = (title: string) => pl.classify({ title, summary: null }).length === 1;
+    expect(plHit('Rafinerie wstrzymują zakupy ropy w obawie przed sankcjami USA')).toBe(false);
+    expect(plHit('Koncerny boją się sankcji i nie kupują ropy')).toBe(false);
+    // The step itself, or the threat made by the authority, still matches.
+    expect(matches('US imposes oil sanctions on refiners')).toBe(true);
+    expect(matches('US threatens oil sanctions on refiners')).toBe(true);
+    expect(plHit('USA nakładają sankcje na dostawców ropy')).toBe(true);
+  });
   it('reads "nie ma mowy" (out of the question) as a negation, and a think tank by name as attribution', () => {
     const relief = compileMatcher([measure('relief', '(zdejm* OR lifting) NEAR/3 (sankcj* OR sanctions)')]);
     const hit = (title: string) => relief.classify({ title, summary: null }).length === 1;
