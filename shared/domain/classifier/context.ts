@@ -92,6 +92,10 @@ const CUE_LISTS: Readonly<Record<Exclude<ContextKind, 'negation'>, string>> = {
     '"under threat of" "wary of" "aus angst vor" "aus furcht vor" "par crainte" "de peur" craignant',
     '"w obawie przed" "z obawy przed" "obawiając się" "obawy przed" "boją się" "boi się" опасаясь',
     '"опасений" "опасения" "побоюючись" "побоювання" "уникнути санкц*" "избежать санкц*" "uniknąć sankcji"',
+    // A step told as the cause of what the item reports: "Nayara cuts runs after EU sanctions".
+    '"after sanctions" "after the sanctions" "after eu sanctions"',
+    '"after western sanctions" "po sankcjach" "po unijnych sankcjach"',
+    '"po zachodnich sankcjach" "nach den sanktionen" "après les sanctions" "после санкций" "після санкцій"',
     '"a year of" "two years of" "three years of" "four years of" "ein jahr" "zwei jahre" "drei jahre"',
     '"vier jahre" "un an de" "deux ans de" "trois ans de" "trois ans d" "quatre ans de"',
     '"na wpływ" "wpływ na" "wpływu" "skutki" "skutków" "efekt nowych" "efekt sankcji" "efektem sankcji"',
@@ -122,7 +126,8 @@ const CUE_LISTS: Readonly<Record<Exclude<ContextKind, 'negation'>, string>> = {
   ].join(' '),
   sentence: [
     '"analysts say" "analysts said" "analysts expect" "analysts believe" "analyst says" "analyst said"',
-    '"think tank" bruegel "chatham house" "atlantic council" ecfr "kiel institute"',
+    '"think tank" bruegel "chatham house" "atlantic council" ecfr "kiel institute" pism osw csis rusi carnegie',
+    'brookings iiss ifri isw',
     '"investors expect" "investors bet" "investors are betting" "investors hope" "traders bet"',
     '"markets expect" "markets are betting" "economists expect" "economists say" "observers say"',
     '"economists argue" "analysts argue" "experts argue" "experts say"',
@@ -148,7 +153,7 @@ const TRIGGERS: Readonly<Record<Exclude<ContextKind, 'negation'>, string>> = {
     'nach hoffnung hoffen hofft depuis malgré après espoir czasu mimo pomimo po nadzieję nadzieje',
     `nadziei несмотря спустя времени надежд* надія надії надію незважаючи попри ${PAST_YEARS.join(' ')}`,
     'avoid fear fears threat wary angst furcht crainte peur craignant obawie obawy obawiając boją boi опасаясь',
-    'опасений опасения побоюючись побоювання уникнути избежать uniknąć',
+    'опасений опасения побоюючись побоювання уникнути избежать uniknąć после після',
   ].join(' '),
   clause: [
     'imposed place hit hurt damaged crippled squeezed weighed taken cut dented hurting biting stopped already impact',
@@ -159,7 +164,7 @@ const TRIGGERS: Readonly<Record<Exclude<ContextKind, 'negation'>, string>> = {
   sentence: [
     'analysts analyst investors traders markets economists observers analysten analystes analitycy аналитики аналітики tank experts',
     'ekonomiści экономисты економісти school studie study étude badania badanie исследование дослідження bruegel',
-    'chatham atlantic ecfr kiel',
+    'chatham atlantic ecfr kiel pism osw csis rusi carnegie brookings iiss ifri isw',
   ].join(' '),
 };
 

@@ -124,6 +124,19 @@ describe('context cues in the engine (any measure)', () => {
     expect(matches('Treasury official, architect of the Russian oil sanctions, to leave')).toBe(false);
     expect(matches('Treasury official to leave after oil sanctions on Russia')).toBe(true);
   });
+  it('treats what happens "after sanctions" as an impact, and more think tanks as attribution', () => {
+    expect(matches('Refiners cut oil runs after sanctions')).toBe(false);
+    expect(matches('Refiners cut oil runs after the sanctions on suppliers')).toBe(false);
+    expect(matches('PISM: oil sanctions will not stop the war economy')).toBe(false);
+    expect(matches('ISW says oil sanctions are being evaded')).toBe(false);
+    const pl = compileMatcher([measure('pl', 'ropy NEAR/6 (sankcj* OR санкци*)')]);
+    const plHit = (title: string) => pl.classify({ title, summary: null }).length === 1;
+    expect(plHit('Ceny ropy rosną po unijnych sankcjach')).toBe(false);
+    expect(plHit('Ceny ropy rosną po sankcjach')).toBe(false);
+    // The step itself still matches, and "after US sanctions" is left alone (it names the step).
+    expect(matches('EU adopts oil sanctions after talks')).toBe(true);
+    expect(matches('Oil tanker seized after US sanctions on its owner')).toBe(true);
+  });
   it('treats acting "to avoid" or "for fear of" sanctions as no measure (en, pl)', () => {
     expect(matches('Refiners halt oil purchases to avoid US sanctions')).toBe(false);
     expect(matches('Oil trade stalls over fears of US sanctions')).toBe(false);
