@@ -19,6 +19,7 @@ import {
   NEGATION_EXCEPTIONS,
 } from './context.js';
 import type { QueryClause } from './errors.js';
+import { AtomFrequency, type AtomKind } from './frequency.js';
 import { foldText } from './normalise.js';
 import { type Field, parseQuery, type QueryNode, type QueryWord } from './query-parser.js';
 import { MODAL_CUES, NOUN_MARKERS, STAGE_CUES, STAGES } from './stage.js';
@@ -210,6 +211,20 @@ class AtomTable {
   private readonly ids = new Map<string, number>();
   count = 0;
 
+  /** Atom → its kind and folded text (for weighting by how common it is in news). */
+  kindsAndTexts(): Array<[AtomKind, string]> {
+    const out: Array<[AtomKind, string]> = [];
+    const maps: Array<[AtomKind, Map<string, number>]> = [
+      ['s', this.stemAtoms],
+      ['e', this.exactAtoms],
+      ['p', this.prefixAtoms],
+      ['i', this.innerAtoms],
+      ['x', this.tailAtoms],
+    ];
+    for (const [kind, map] of maps) for (const [t, a] of map) out[a] = [kind, t];
+    return out;
+  }
+
   /** Atom → its folded text (for weighting). */
   textOf(): string[] {
     const out: string[] = [];
@@ -390,8 +405,10 @@ class DagBuilder {
   /**
    * Gives every OR a gate: the atoms of which at least one must occur for it to hold (a union of
    * its children's necessary atoms), so a failing OR costs one mask read instead of a walk over
-   * its branches. For AND, NEAR and phrases the rarest-looking operand is necessary enough;
-   * atoms that many clauses mention (and short words) are taken to be common in the text.
+   * its branches. For AND, NEAR and phrases the rarest-looking operand is necessary enough. How
+   * common an atom is comes from the built-in news word frequencies (frequency.ts); among words
+   * rarer than that table's threshold, atoms that many clauses mention (and short words) are taken
+   * to be the commoner. Only the work a failing clause costs depends on this, never the result.
    */
   addGates(roots: CompiledNode[]): (node: CompiledNode) => number[] | null {
     const uses = new Map<number, number>();
@@ -404,7 +421,13 @@ class DagBuilder {
     };
     for (const r of roots) count(r);
     const texts = this.atoms.textOf();
-    const weight = (a: number) => (uses.get(a) ?? 1) * ((texts[a]?.length ?? 0) < 4 ? 8 : 1);
+    const atoms = this.atoms.kindsAndTexts();
+    const frequency = new AtomFrequency();
+    const shares = atoms.map(([kind, text]) => frequency.of(kind, text));
+    // A table word always outweighs a word rarer than the table's threshold (0.3 %): the guess from
+    // the measures, at most a few thousand, is scaled far below it.
+    const weight = (a: number) =>
+      (shares[a] ?? 0) + 1e-7 * (uses.get(a) ?? 1) * ((texts[a]?.length ?? 0) < 4 ? 8 : 1);
     const needs = new Map<number, number[] | null>();
     const total = (list: number[] | null) =>
       list === null ? Number.POSITIVE_INFINITY : list.reduce((sum, a) => sum + weight(a), 0);
