@@ -492,6 +492,20 @@ class DagBuilder {
       return result;
     };
     for (const r of roots) need(r);
+    // An AND stops at its first failing child: test first the children most likely to fail for
+    // their cost (the order that minimises the expected cost, cost / chance of failing).
+    const holds = (c: CompiledNode) => Math.min(1, total(need(c)));
+    for (const node of this.nodes.list) {
+      // NEAR is symmetric: its rarer operand is tested first.
+      if (node.k === 'near' && holds(node.right) < holds(node.left)) {
+        const left = node.left;
+        node.left = node.right;
+        node.right = left;
+      }
+      if (node.k !== 'and' || node.children.length < 2) continue;
+      const key = new Map(node.children.map((c) => [c, (cost(c) + 1) / Math.max(1e-9, 1 - holds(c))]));
+      node.children.sort((a, b) => (key.get(a) as number) - (key.get(b) as number));
+    }
     return need;
   }
 }

@@ -105,6 +105,18 @@ describe('the compiler looks for the rarest word first', () => {
     const phrase2 = set2.nodes.find((n) => n.k === 'phrase');
     expect(phrase2 && phrase2.k === 'phrase' ? atomText(set2, phrase2.anchor) : null).toBe('embargo');
   });
+  it('tests the rarer operand of a NEAR and the likelier-to-fail child of an AND first', () => {
+    const set = compileSet([measure('m', '(said NEAR/3 garantex) AND (the OR a) AND sberbank')]);
+    const near = set.nodes.find((n) => n.k === 'near');
+    expect(near && near.k === 'near' && near.left.k === 'term' ? atomText(set, near.left.atom) : null).toBe(
+      'garantex',
+    );
+    const and = set.nodes.find((n) => n.k === 'and');
+    const first = and && and.k === 'and' ? and.children[0] : undefined;
+    // The cheap, rare term before the NEAR and before the OR of common words.
+    expect(first?.k === 'term' ? atomText(set, first.atom) : first?.k).toBe('sberbank');
+    expect(and && and.k === 'and' ? and.children[and.children.length - 1]?.k : null).not.toBe('term');
+  });
   it('gates an OR on the rarer operand of each NEAR', () => {
     const set = compileSet([measure('m', '(said NEAR/3 garantex) OR (russia NEAR/3 sberbank)')]);
     const or = set.nodes.find((n) => n.k === 'or');
