@@ -78,7 +78,8 @@ const CUE_LISTS: Readonly<Record<Exclude<ContextKind, 'negation'>, string>> = {
     '"after the ban" "after the eu ban" "after eu ban" "after the embargo" "after the eu embargo"',
     '"following the ban" "following the embargo" "following the eu ban"',
     '"after a court" "after an eu court" "after the court" "after the eu court" "prospect of" "prospects of"',
-    '"decade after" "anniversary of" "under existing" "under current" "hope that" "hopes that"',
+    '"decade after" "anniversary of" "under existing" "under current" "under an exemption" "under the exemption"',
+    '"under a waiver" "under the waiver" "hope that" "hopes that"',
     '"hoped that" "hoping that" "hope for" "hopes for" "hopes of" "hope of" "illusive hope"',
     '"illusory hope" wishful "speculation that" "speculation about" "speculation of" "bets that"',
     'speculation "betting that" "betting on" "impact of" "effect of" "effects of" "toll of" "cost of"',
@@ -153,6 +154,7 @@ const TRIGGERS: Readonly<Record<Exclude<ContextKind, 'negation'>, string>> = {
     'nach hoffnung hoffen hofft depuis malgré après espoir czasu mimo pomimo po nadzieję nadzieje',
     `nadziei несмотря спустя времени надежд* надія надії надію незважаючи попри ${PAST_YEARS.join(' ')}`,
     'avoid fear fears threat wary angst furcht crainte peur craignant obawie obawy obawiając boją boi опасаясь',
+    'exemption waiver',
     'опасений опасения побоюючись побоювання уникнути избежать uniknąć после після',
   ].join(' '),
   clause: [

@@ -137,6 +137,11 @@ describe('context cues in the engine (any measure)', () => {
     expect(matches('EU adopts oil sanctions after talks')).toBe(true);
     expect(matches('Oil tanker seized after US sanctions on its owner')).toBe(true);
   });
+  it('treats buying "under an exemption" or "under a waiver" from a ban as background', () => {
+    expect(matches('Refiner profits as it buys oil under an exemption from the embargo')).toBe(false);
+    expect(matches('Refiner keeps buying oil under the waiver from the ban')).toBe(false);
+    expect(matches('Refiner stops buying oil as the ban takes effect')).toBe(true);
+  });
   it('treats acting "to avoid" or "for fear of" sanctions as no measure (en, pl)', () => {
     expect(matches('Refiners halt oil purchases to avoid US sanctions')).toBe(false);
     expect(matches('Oil trade stalls over fears of US sanctions')).toBe(false);
