@@ -84,7 +84,7 @@ const CUE_LISTS: Readonly<Record<Exclude<ContextKind, 'negation'>, string>> = {
     '"illusory hope" wishful "speculation that" "speculation about" "speculation of" "bets that"',
     'speculation "betting that" "betting on" "impact of" "effect of" "effects of" "toll of" "cost of"',
     '"effectiveness of" "efficacy of" auswirkungen "showing that" "suggesting that" "as a result of"',
-    '"w wyniku" wynikiem "because of" "из за" "через санкції" "через санкций" "adding to earlier"',
+    '"w wyniku" wynikiem "because of" "z powodu" powodem "из за" "через санкції" "через санкций" "adding to earlier"',
     '"adds to earlier" "on top of earlier" "architect of" "architects of"',
     // Fear and avoidance: a firm or country acting "to avoid" or "for fear of" sanctions reports
     // its own step (or an impact), not the measure: "Bank of China halts payments to avoid secondary
@@ -154,7 +154,7 @@ const TRIGGERS: Readonly<Record<Exclude<ContextKind, 'negation'>, string>> = {
     'nach hoffnung hoffen hofft depuis malgré après espoir czasu mimo pomimo po nadzieję nadzieje',
     `nadziei несмотря спустя времени надежд* надія надії надію незважаючи попри ${PAST_YEARS.join(' ')}`,
     'avoid fear fears threat wary angst furcht crainte peur craignant obawie obawy obawiając boją boi опасаясь',
-    'exemption waiver',
+    'exemption waiver powodu powodem',
     'опасений опасения побоюючись побоювання уникнути избежать uniknąć после після',
   ].join(' '),
   clause: [

@@ -133,6 +133,8 @@ describe('context cues in the engine (any measure)', () => {
     const plHit = (title: string) => pl.classify({ title, summary: null }).length === 1;
     expect(plHit('Ceny ropy rosną po unijnych sankcjach')).toBe(false);
     expect(plHit('Ceny ropy rosną po sankcjach')).toBe(false);
+    expect(plHit('Koncern sprzedaje rafinerię ropy z powodu sankcji')).toBe(false);
+    expect(plHit('Prezes koncernu ropy odchodzi. Powodem sankcje')).toBe(false);
     // The step itself still matches, and "after US sanctions" is left alone (it names the step).
     expect(matches('EU adopts oil sanctions after talks')).toBe(true);
     expect(matches('Oil tanker seized after US sanctions on its owner')).toBe(true);
