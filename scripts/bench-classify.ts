@@ -25,7 +25,6 @@ import {
   existsSync,
   mkdtempSync,
   openSync,
-  readdirSync,
   readFileSync,
   rmSync,
   writeFileSync,
@@ -37,8 +36,8 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { loadMeasuresFile } from '../shared/config/load-files.js';
 import { compileMeasures, foldText } from '../shared/domain/classifier/index.js';
-import { parseFeed } from '../shared/domain/feed/index.js';
 import { scriptArgs } from './args.js';
+import { readFeedItems } from './feed-items.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const args = scriptArgs(
@@ -77,17 +76,7 @@ const newsItems: Item[] = readFileSync(newsFile, 'utf8')
   .split('\n')
   .filter((l) => l.trim() !== '')
   .map((l) => JSON.parse(l) as Item);
-const feedItems: Item[] = [];
-for (const name of readdirSync(feedsDir).sort()) {
-  try {
-    const feed = await parseFeed(readFileSync(join(feedsDir, name)));
-    feed.items.forEach((it, i) => {
-      feedItems.push({ id: `${name}#${i}`, title: it.title, summary: it.summary });
-    });
-  } catch {
-    // A file that is not a feed adds no items.
-  }
-}
+const feedItems: Item[] = await readFeedItems(feedsDir);
 if (feedItems.length === 0) throw new Error(`${feedsDir}: no feed items found`);
 
 /** The items cycled to itemCount lines (ids made unique), written as JSON Lines. */

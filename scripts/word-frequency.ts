@@ -10,12 +10,12 @@
  *
  * --check compares with the committed file instead of writing it (exit 1 when they differ).
  */
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { documentFrequencies, formatFrequencyData } from '../shared/domain/classifier/frequency.js';
-import { parseFeed } from '../shared/domain/feed/index.js';
 import { scriptArgs } from './args.js';
+import { type FeedItem, readFeedItems } from './feed-items.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const usage =
@@ -44,24 +44,15 @@ const documents: string[] = [];
 const sources: string[] = [];
 const feedsDir = args.str('feeds');
 if (feedsDir !== undefined) {
-  let names: string[];
+  let items: FeedItem[];
   try {
-    names = readdirSync(feedsDir).sort();
+    items = await readFeedItems(feedsDir);
   } catch (error) {
     process.stderr.write(`word-frequency: --feeds ${feedsDir}: ${(error as Error).message}\n`);
     process.exit(2);
   }
-  let items = 0;
-  for (const name of names) {
-    try {
-      const feed = await parseFeed(readFileSync(join(feedsDir, name)));
-      for (const it of feed.items) documents.push(`${it.title ?? ''} ${it.summary ?? ''}`);
-      items += feed.items.length;
-    } catch {
-      // A file that is not a feed adds nothing.
-    }
-  }
-  sources.push(`${items} items of the feeds in ${relative(root, resolve(feedsDir)) || '.'}`);
+  for (const it of items) documents.push(`${it.title ?? ''} ${it.summary ?? ''}`);
+  sources.push(`${items.length} items of the feeds in ${relative(root, resolve(feedsDir)) || '.'}`);
 }
 let lines = 0;
 for (const file of args.positionals) {

@@ -16,6 +16,9 @@ const root = fileURLToPath(new URL('../../../../../', import.meta.url));
 const oil = compileMatcher([measure('oil', 'oil NEAR/6 (sanction* OR ban OR banned OR embargo)')]);
 const matches = (title: string, summary: string | null = null) =>
   oil.classify({ title, summary }).length === 1;
+/** The same in Polish: "ropy" (oil) near a sanctions word. */
+const ropa = compileMatcher([measure('pl', 'ropy NEAR/6 (sankcj* OR санкци*)')]);
+const plHit = (title: string) => ropa.classify({ title, summary: null }).length === 1;
 
 describe('contextMask', () => {
   // Positions 0-9; clauses: 0-3 | 4-6 | 7-9; sentences: 0-6 | 7-9.
@@ -129,8 +132,6 @@ describe('context cues in the engine (any measure)', () => {
     expect(matches('Refiners cut oil runs after the sanctions on suppliers')).toBe(false);
     expect(matches('PISM: oil sanctions will not stop the war economy')).toBe(false);
     expect(matches('ISW says oil sanctions are being evaded')).toBe(false);
-    const pl = compileMatcher([measure('pl', 'ropy NEAR/6 (sankcj* OR санкци*)')]);
-    const plHit = (title: string) => pl.classify({ title, summary: null }).length === 1;
     expect(plHit('Ceny ropy rosną po unijnych sankcjach')).toBe(false);
     expect(plHit('Ceny ropy rosną po sankcjach')).toBe(false);
     expect(plHit('Koncern sprzedaje rafinerię ropy z powodu sankcji')).toBe(false);
@@ -148,8 +149,6 @@ describe('context cues in the engine (any measure)', () => {
     expect(matches('Refiners halt oil purchases to avoid US sanctions')).toBe(false);
     expect(matches('Oil trade stalls over fears of US sanctions')).toBe(false);
     expect(matches('Refiners halt oil purchases under the threat of sanctions')).toBe(false);
-    const pl = compileMatcher([measure('pl', 'ropy NEAR/6 (sankcj* OR санкци*)')]);
-    const plHit = (title: string) => pl.classify({ title, summary: null }).length === 1;
     expect(plHit('Rafinerie wstrzymują zakupy ropy w obawie przed sankcjami USA')).toBe(false);
     expect(plHit('Koncerny boją się sankcji i nie kupują ropy')).toBe(false);
     // The step itself, or the threat made by the authority, still matches.
