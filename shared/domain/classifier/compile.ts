@@ -225,14 +225,6 @@ class AtomTable {
     return out;
   }
 
-  /** Atom → its folded text (for weighting). */
-  textOf(): string[] {
-    const out: string[] = [];
-    for (const map of [this.stemAtoms, this.exactAtoms, this.prefixAtoms, this.innerAtoms, this.tailAtoms])
-      for (const [t, a] of map) out[a] = t;
-    return out;
-  }
-
   atom(word: QueryWord): number {
     const kind = word.leading ? (word.prefix ? 'i' : 'x') : word.prefix ? 'p' : word.exact ? 'e' : 's';
     const key = `${kind}:${kind === 's' ? stem(word.text) : word.text}`;
@@ -420,8 +412,8 @@ class DagBuilder {
       for (const c of childrenOf(node)) count(c);
     };
     for (const r of roots) count(r);
-    const texts = this.atoms.textOf();
     const atoms = this.atoms.kindsAndTexts();
+    const texts = atoms.map(([, text]) => text);
     const frequency = new AtomFrequency();
     const shares = atoms.map(([kind, text]) => frequency.of(kind, text));
     // A table word always outweighs a word rarer than the table's threshold (0.3 %): the guess from
