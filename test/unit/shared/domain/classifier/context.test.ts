@@ -2,12 +2,19 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadMeasuresFile } from '../../../../../shared/config/load-files.js';
-import { type ContextHit, contextMask } from '../../../../../shared/domain/classifier/context.js';
+import {
+  CONTEXT_CUES,
+  CONTEXT_TRIGGERS,
+  type ContextHit,
+  contextMask,
+} from '../../../../../shared/domain/classifier/context.js';
 import {
   type CompiledClassifier,
   compileMatcher,
   compileMeasures,
 } from '../../../../../shared/domain/classifier/index.js';
+import { foldText } from '../../../../../shared/domain/classifier/normalise.js';
+import { stem } from '../../../../../shared/domain/classifier/stem.js';
 import { measure } from '../../../../support/measure.js';
 
 const root = fileURLToPath(new URL('../../../../../', import.meta.url));
@@ -50,6 +57,22 @@ describe('contextMask', () => {
     expect(on(contextMask([hit('negation', 4)], layout, []))).toEqual([4, 5, 6]);
     expect(on(contextMask([hit('negation', 4)], layout, [6]))).toEqual([]);
     expect(on(contextMask([hit('negation', 4)], layout, [8]))).toEqual([4, 5, 6]);
+  });
+});
+
+describe('context cue triggers', () => {
+  // A cue is looked for only when its kind's trigger query holds: a cue none of whose words is a
+  // trigger would never fire, silently.
+  it.each(['forward', 'clause', 'sentence'] as const)('every %s cue holds a trigger word', (kind) => {
+    const triggers = (CONTEXT_TRIGGERS[kind] as string).split(' OR ').map((t) => ({
+      prefix: t.endsWith('*'),
+      text: foldText(t.replace(/\*$/, '')),
+    }));
+    const isTrigger = (w: string) =>
+      triggers.some((t) => (t.prefix ? w.startsWith(t.text) : w === t.text || stem(w) === stem(t.text)));
+    const cues = CONTEXT_CUES[kind].split(' OR ');
+    expect(cues.length).toBeGreaterThan(10);
+    expect(cues.filter((c) => !foldText(c.replace(/["*]/g, '')).split(' ').some(isTrigger))).toEqual([]);
   });
 });
 
