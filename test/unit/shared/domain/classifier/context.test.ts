@@ -214,6 +214,9 @@ describe('context cues in the engine (any measure)', () => {
     expect(hit('Drei Jahre Ölembargo: Wer heute Russlands Rohöl kauft')).toBe(false);
     expect(hit('Trois ans d embargo pétrolier : qui achète encore le brut russe')).toBe(false);
     expect(hit('Ölembargo: Wer heute Russlands Rohöl kauft')).toBe(true);
+    expect(hit('Ein Jahr nach dem Ölembargo: Wer heute Russlands Rohöl kauft')).toBe(false);
+    // "ein Jahr lang" is a duration, not an anniversary: the words after it stay.
+    expect(hit('Ungarn bekommt ein Jahr lang eine Ausnahme vom Ölembargo')).toBe(true);
     // Two years of war, then a development in its own clause.
     expect(matches('Two years of war: the EU proposes a new oil ban on Russia')).toBe(true);
   });
