@@ -94,7 +94,7 @@ const CUE_LISTS: Readonly<Record<Exclude<ContextKind, 'negation'>, string>> = {
     '"w obawie przed" "z obawy przed" "obawiając się" "obawy przed" "boją się" "boi się" опасаясь',
     '"опасений" "опасения" "побоюючись" "побоювання" "уникнути санкц*" "избежать санкц*" "uniknąć sankcji"',
     // A step told as the cause of what the item reports: "Nayara cuts runs after EU sanctions".
-    '"after sanctions" "after the sanctions" "after eu sanctions"',
+    '"after sanctions" "after the sanctions" "after eu sanctions" "after oil sanctions" "after energy sanctions"',
     '"after western sanctions" "po sankcjach" "po unijnych sankcjach"',
     '"po zachodnich sankcjach" "nach den sanktionen" "après les sanctions" "после санкций" "після санкцій"',
     '"a year of" "two years of" "three years of" "four years of" "ein jahr nach" "ein jahr seit" "ein jahr krieg" "ein jahr sanktionen" "zwei jahre" "drei jahre"',

@@ -148,11 +148,14 @@ describe('context cues in the engine (any measure)', () => {
   });
   it('treats the "architect of" a measure as background', () => {
     expect(matches('Treasury official, architect of the Russian oil sanctions, to leave')).toBe(false);
-    expect(matches('Treasury official to leave after oil sanctions on Russia')).toBe(true);
+    expect(
+      matches('Treasury official, architect of oil sanctions, unveils new oil sanctions on Russia'),
+    ).toBe(true);
   });
   it('treats what happens "after sanctions" as an impact, and more think tanks as attribution', () => {
     expect(matches('Refiners cut oil runs after sanctions')).toBe(false);
     expect(matches('Refiners cut oil runs after the sanctions on suppliers')).toBe(false);
+    expect(matches('Finland wants more pressure on Russia after oil sanctions')).toBe(false);
     expect(matches('PISM: oil sanctions will not stop the war economy')).toBe(false);
     expect(matches('ISW says oil sanctions are being evaded')).toBe(false);
     expect(plHit('Ceny ropy rosną po unijnych sankcjach')).toBe(false);
