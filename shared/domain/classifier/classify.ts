@@ -16,6 +16,8 @@ import {
   FIELD_TITLE,
   type InfixMatcher,
   infixSymbol,
+  LONG_ANY,
+  memberTable,
   type Trie,
 } from './compile.js';
 import { type ContextHit, type ContextKind, type ContextLayout, contextMask } from './context.js';
@@ -69,15 +71,6 @@ const MAX_LISTED_SPANS = 20;
 const STAGE_WINDOW = 12;
 /** Memo slots per DAG node: one per field mask (0 none, 1 title, 2 summary, 3 both). */
 const SLOTS = 4;
-
-/** Flattens per-atom lists into offsets (n + 1 entries) and data. */
-function flatten(lists: readonly (readonly number[])[], n: number): [Int32Array, Int32Array] {
-  const start = new Int32Array(n + 1);
-  for (let a = 0; a < n; a++) start[a + 1] = (start[a] as number) + (lists[a]?.length ?? 0);
-  const data = new Int32Array(start[n] as number);
-  for (let a = 0; a < n; a++) data.set(lists[a] ?? [], start[a] as number);
-  return [start, data];
-}
 
 /** True when text[from, to) has ".", "!", "?" or ";" followed by white space (as /[.!?;]\s/ tests). */
 function hasSentenceEnd(text: string, from: number, to: number): boolean {
@@ -137,7 +130,7 @@ export class CompiledClassifier implements Classifier {
   private pos = 0;
   private starts = new Int32Array(256);
   private ends = new Int32Array(256);
-  /** Per token position: trie node × 2, + 1 when the token ended on it (see atomsAt). */
+  /** Per token position: trie node × 2, + 1 when the token ended on it (see Trie.tokenAtoms). */
   private posTok = new Int32Array(256);
   /**
    * Positions of each atom in the current item, as linked lists in flat typed arrays (cache-friendly
@@ -149,15 +142,15 @@ export class CompiledClassifier implements Classifier {
   private occCount = 0;
   private readonly atomHead: Int32Array;
   private readonly atomTail: Int32Array;
-  /** Atom → slots of the long `any` lists that hold it (kept up to date by the scan), flattened. */
+  /** Atom → slots of the long `any` lists that hold it (set.atomLongAnys; kept up to date by the scan). */
   private readonly anyStart: Int32Array;
   private readonly anyData: Int32Array;
-  /**
-   * Per token code (trie node × 2, + 1 when the token ended there): its tracked atoms, flattened
-   * (Trie.endTracked / pathTracked as one offset table, so the scan reads no per-node arrays).
-   */
+  /** Per token code (trie node × 2, + 1 when the token ended there): its tracked atoms (Trie.tokenTracked). */
   private readonly tokTrackedStart: Int32Array;
   private readonly tokTrackedData: Int32Array;
+  /** Per token code: all its atoms, tracked or not (Trie.tokenAtoms: phrases check their other words here). */
+  private readonly tokAtomsStart: Int32Array;
+  private readonly tokAtomsData: Int32Array;
   /** Atom → pids of the phrases it anchors (set.atomPhrases), flattened. */
   private readonly phraseStart: Int32Array;
   private readonly phraseData: Int32Array;
@@ -209,27 +202,16 @@ export class CompiledClassifier implements Classifier {
     this.measureById = new Map(set.measures.map((m) => [m.measure.id, m]));
     this.atomHead = new Int32Array(set.atomCount).fill(-1);
     this.atomTail = new Int32Array(set.atomCount);
-    [this.measureStart, this.measureData] = flatten(set.atomMeasures, set.atomCount);
-    [this.phraseStart, this.phraseData] = flatten(set.atomPhrases, set.atomCount);
-    const byToken: Array<readonly number[]> = [];
-    for (let node = 0; node < set.trie.nodeCount; node++) {
-      byToken.push(
-        set.trie.pathTracked[node] as readonly number[],
-        set.trie.endTracked[node] as readonly number[],
-      );
-    }
-    [this.tokTrackedStart, this.tokTrackedData] = flatten(byToken, byToken.length);
+    ({ start: this.measureStart, data: this.measureData } = set.atomMeasures);
+    ({ start: this.phraseStart, data: this.phraseData } = set.atomPhrases);
+    ({ start: this.tokTrackedStart, data: this.tokTrackedData } = set.trie.tokenTracked);
+    ({ start: this.tokAtomsStart, data: this.tokAtomsData } = set.trie.tokenAtoms);
+    ({ start: this.anyStart, data: this.anyData } = set.atomLongAnys);
     this.phraseStamp = new Int32Array(set.phraseCount);
     this.atomMask = new Uint8Array(set.atomCount);
     this.anyMask = new Uint8Array(set.anyCount);
     this.anyEager = new Uint8Array(set.anyCount);
-    const postings: number[][] = Array.from({ length: set.atomCount }, () => []);
-    for (const node of set.anys) {
-      if (node.member === null) continue;
-      this.anyEager[node.slot] = 1;
-      for (const a of node.atoms) (postings[a] as number[]).push(node.slot);
-    }
-    [this.anyStart, this.anyData] = flatten(postings, set.atomCount);
+    for (const node of set.anys) if (node.atoms.length > LONG_ANY) this.anyEager[node.slot] = 1;
     this.anyStamp = new Int32Array(set.anyCount);
     this.candidate = new Uint8Array(set.measures.length);
     this.testStamp = new Int32Array(set.nodeCount * SLOTS);
@@ -475,7 +457,10 @@ export class CompiledClassifier implements Classifier {
     this.load({ title: text, summary: null });
     try {
       const out: number[][] = [];
-      for (let p = 0; p < this.split; p++) out.push([...this.atomsAt(p)]);
+      for (let p = 0; p < this.split; p++) {
+        const t = this.posTok[p] as number;
+        out.push(Array.from(this.tokAtomsData.subarray(this.tokAtomsStart[t], this.tokAtomsStart[t + 1])));
+      }
       // The inner and tail atoms the scan recorded, from their occurrences.
       for (const a of this.touched)
         for (let o = this.atomHead[a] as number; o !== -1; o = this.occNext[o] as number) {
@@ -608,12 +593,13 @@ export class CompiledClassifier implements Classifier {
     found.length = 0;
   }
 
-  /** The atoms of token position p (posTok: trie node × 2, + 1 when the token ended on it). */
-  private atomsAt(p: number): readonly number[] {
+  /** True when the token at position p has the atom (tracked or not; posTok: its token code). */
+  private tokenHas(p: number, atom: number): boolean {
     const t = this.posTok[p] as number;
-    return (t & 1) === 1
-      ? (this.trie.endAtoms[t >> 1] as readonly number[])
-      : (this.trie.pathAtoms[t >> 1] as readonly number[]);
+    const end = this.tokAtomsStart[t + 1] as number;
+    for (let i = this.tokAtomsStart[t] as number; i < end; i++)
+      if (this.tokAtomsData[i] === atom) return true;
+    return false;
   }
 
   /** Records token p; `tok` is its trie node × 2, + 1 when it ended on that node (0: no atoms). */
@@ -853,9 +839,9 @@ export class CompiledClassifier implements Classifier {
         if ((this.anyFields(node.slot) & mask) === 0) return null;
         let out: number[] | null = null;
         const touched = this.touched;
-        if (node.member !== null && touched.length < node.atoms.length) {
+        if (node.atoms.length > LONG_ANY && touched.length < node.atoms.length) {
           // Atom order does not matter: evidence spans are sorted and merged before use.
-          const member = node.member;
+          const member = memberTable(node, this.set.atomCount);
           for (let i = 0; i < touched.length; i++) {
             const a = touched[i] as number;
             if (member[a] === 1 && this.has(a, mask)) out = this.positionsIn(a, mask, out);
@@ -883,7 +869,7 @@ export class CompiledClassifier implements Classifier {
           if ((this.fieldOf(p + at) & mask) === 0 || p < 0 || p + atoms.length > this.pos) continue;
           let ok = true;
           for (let k = 0; k < atoms.length && ok; k++) {
-            if (k !== at) ok = this.atomsAt(p + k).includes(atoms[k] as number);
+            if (k !== at) ok = this.tokenHas(p + k, atoms[k] as number);
           }
           if (!ok) continue;
           if (out === null) out = [];

@@ -37,7 +37,7 @@ export type CompiledNode =
   | { k: 'term'; id: number; atom: number }
   /**
    * An OR of plain terms, flattened. `slot` indexes the per-item field mask the matcher computes
-   * on first test (from the item's atoms via `member` when the list is long: > 16 atoms).
+   * on first test (from the item's atoms via `member`, built on first use, when the list is long).
    */
   | { k: 'any'; id: number; slot: number; atoms: number[]; member: Uint8Array | null }
   /** `pid` indexes the per-item liveness stamp set when its `anchor` (rarest atom) occurs. */
@@ -68,35 +68,94 @@ interface NodeFields {
   mask?: number;
 }
 
-const NO_NODES: CompiledNode[] = [];
-const NO_ATOM_IDS: number[] = [];
+export const NO_NODES: CompiledNode[] = [];
+export const NO_ATOM_IDS: number[] = [];
 
 /**
  * A node with every field of every kind, set in one order (unused ones hold a neutral value), so
  * all nodes share one hidden class and the matcher's many reads of node fields stay monomorphic:
  * with one object shape per kind they were megamorphic, a third of the evaluation time.
  */
+class DagNode {
+  constructor(
+    readonly k: CompiledNode['k'],
+    readonly id: number,
+    readonly atom: number,
+    readonly slot: number,
+    readonly atoms: number[],
+    public member: Uint8Array | null,
+    readonly pid: number,
+    public anchor: number,
+    readonly children: CompiledNode[],
+    public gate: number,
+    readonly child: CompiledNode | null,
+    readonly left: CompiledNode | null,
+    readonly right: CompiledNode | null,
+    readonly distance: number,
+    readonly mask: number,
+  ) {}
+}
+
 export function makeNode<K extends CompiledNode['k']>(
   fields: Extract<CompiledNode, { k: K }>,
 ): Extract<CompiledNode, { k: K }> {
   const f = fields as NodeFields;
-  return {
-    k: f.k,
-    id: f.id,
-    atom: f.atom ?? -1,
-    slot: f.slot ?? -1,
-    atoms: f.atoms ?? NO_ATOM_IDS,
-    member: f.member ?? null,
-    pid: f.pid ?? -1,
-    anchor: f.anchor ?? -1,
-    children: f.children ?? NO_NODES,
-    gate: f.gate ?? -1,
-    child: f.child ?? null,
-    left: f.left ?? null,
-    right: f.right ?? null,
-    distance: f.distance ?? 0,
-    mask: f.mask ?? 0,
-  } as unknown as Extract<CompiledNode, { k: K }>;
+  return new DagNode(
+    f.k,
+    f.id,
+    f.atom ?? -1,
+    f.slot ?? -1,
+    f.atoms ?? NO_ATOM_IDS,
+    f.member ?? null,
+    f.pid ?? -1,
+    f.anchor ?? -1,
+    f.children ?? NO_NODES,
+    f.gate ?? -1,
+    f.child ?? null,
+    f.left ?? null,
+    f.right ?? null,
+    f.distance ?? 0,
+    f.mask ?? 0,
+  ) as unknown as Extract<CompiledNode, { k: K }>;
+}
+
+/**
+ * The node makeNode makes, from positional fields (reading a stored set builds thousands of
+ * nodes before any code is optimised: no fields object, no defaults to resolve).
+ */
+export function dagNode(
+  k: CompiledNode['k'],
+  id: number,
+  atom: number,
+  slot: number,
+  atoms: number[],
+  pid: number,
+  anchor: number,
+  children: CompiledNode[],
+  gate: number,
+  child: CompiledNode | null,
+  left: CompiledNode | null,
+  right: CompiledNode | null,
+  distance: number,
+  mask: number,
+): CompiledNode {
+  return new DagNode(
+    k,
+    id,
+    atom,
+    slot,
+    atoms,
+    null,
+    pid,
+    anchor,
+    children,
+    gate,
+    child,
+    left,
+    right,
+    distance,
+    mask,
+  ) as unknown as CompiledNode;
 }
 
 export interface CompiledMeasure {
@@ -110,8 +169,9 @@ export interface CompiledMeasure {
 /**
  * Character trie over folded tokens. Transitions live in one open-addressing table keyed by
  * (node, UTF-16 code unit). Because a trie path is unique, the atoms of a token depend only on
- * the last node its walk reached: `pathAtoms[n]` (prefix atoms on the way, when the token goes on
- * or leaves the trie) or `endAtoms[n]` (those plus whole-word atoms, when the token ends at n).
+ * the last node its walk reached and whether it ended there: its token code `n × 2` (the prefix
+ * atoms on the way, when the token goes on or leaves the trie) or `n × 2 + 1` (those plus the
+ * whole-word atoms, when the token ends at n).
  */
 export interface Trie {
   tabNode: Int32Array;
@@ -129,16 +189,43 @@ export interface Trie {
   dense: Int32Array;
   oneSym: Int8Array;
   oneChild: Int32Array;
-  pathAtoms: Array<readonly number[]>;
-  endAtoms: Array<readonly number[]>;
+  /** Token code (node × 2, + 1 when the token ended there) → its atoms. */
+  tokenAtoms: Postings;
   /**
    * The same lists without the untracked atoms (words that occur in phrases only, never first to
    * check: "the", "to", "of"). A phrase finds those through the token's full list; the matcher
    * keeps positions, field masks and candidates for tracked atoms only.
    */
-  pathTracked: Array<readonly number[]>;
-  endTracked: Array<readonly number[]>;
+  tokenTracked: Postings;
   nodeCount: number;
+}
+
+/**
+ * Lists of numbers by index, flattened (compressed sparse rows): list i is
+ * `data[start[i]] … data[start[i + 1] − 1]`. Flat typed arrays are what the matcher reads in its
+ * hot loops, and what a cached set stores and reads back without building an array per list.
+ */
+export interface Postings {
+  /** n + 1 offsets. */
+  start: Int32Array;
+  data: Int32Array;
+}
+
+/** Flattens n lists into Postings. */
+export function toPostings(lists: ReadonlyArray<readonly number[] | undefined>, n: number): Postings {
+  const start = new Int32Array(n + 1);
+  for (let i = 0; i < n; i++) start[i + 1] = (start[i] as number) + (lists[i]?.length ?? 0);
+  const data = new Int32Array(start[n] as number);
+  for (let i = 0; i < n; i++) {
+    const list = lists[i];
+    if (list !== undefined && list.length > 0) data.set(list, start[i] as number);
+  }
+  return { start, data };
+}
+
+/** List i of Postings as an array (for tests and tooling; the matcher reads the flat arrays). */
+export function postingList(postings: Postings, i: number): number[] {
+  return Array.from(postings.data.subarray(postings.start[i], postings.start[i + 1]));
 }
 
 /** Folded ASCII word character → 0..35 (a-z, 0-9); other codes → -1. */
@@ -176,11 +263,17 @@ export interface CompiledSet {
    * Atom → indices of the measures it makes candidates: those whose query cannot hold without one
    * atom of its necessary set (the rarest-looking one; every atom it mentions when there is none).
    */
-  atomMeasures: number[][];
+  atomMeasures: Postings;
+  /**
+   * Atom → slots of the long `any` lists (more than LONG_ANY atoms) that hold it: the matcher keeps
+   * those lists' field masks up to date as it scans (they are the shared blocks, tested on most
+   * items); a short list's mask is computed when a candidate measure tests it.
+   */
+  atomLongAnys: Postings;
   /** Number of distinct phrase nodes (liveness stamps). */
   phraseCount: number;
   /** Atom → pids of the phrases it anchors: a phrase can hold in an item only when its anchor occurs. */
-  atomPhrases: number[][];
+  atomPhrases: Postings;
   /** Measures whose query is true on an empty text (only NOTs): evaluated for every item. */
   alwaysEvaluate: number[];
   stageCues: Array<{ stage: Stage; node: CompiledNode }>;
@@ -685,9 +778,9 @@ class TrieBuilder {
   build(tracked: Uint8Array): Trie {
     const n = this.count;
     const pathAtoms: Array<readonly number[]> = new Array(n);
-    const endAtoms: Array<readonly number[]> = new Array(n);
-    const pathTracked: Array<readonly number[]> = new Array(n);
-    const endTracked: Array<readonly number[]> = new Array(n);
+    // By token code: node × 2 the path's atoms, node × 2 + 1 those plus the words ending there.
+    const all: Array<readonly number[]> = new Array(n * 2);
+    const kept: Array<readonly number[]> = new Array(n * 2);
     const keep = (list: readonly number[]) =>
       list.every((a) => tracked[a] === 1) ? list : list.filter((a) => tracked[a] === 1);
     // A node is created after its parent, so one forward pass sees each parent first.
@@ -697,9 +790,11 @@ class TrieBuilder {
       const path = own >= 0 ? [...inherited, own] : inherited;
       pathAtoms[node] = path;
       const words = this.wordAtoms[node];
-      endAtoms[node] = words ? [...words, ...path] : path;
-      pathTracked[node] = keep(path);
-      endTracked[node] = keep(endAtoms[node] as readonly number[]);
+      const end = words ? [...words, ...path] : path;
+      all[node * 2] = path;
+      all[node * 2 + 1] = end;
+      kept[node * 2] = keep(path);
+      kept[node * 2 + 1] = keep(end);
     }
     const { tabNode, tabCode, tabChild } = this;
     const kids = new Int32Array(n);
@@ -737,10 +832,8 @@ class TrieBuilder {
       dense,
       oneSym,
       oneChild,
-      pathAtoms,
-      endAtoms,
-      pathTracked,
-      endTracked,
+      tokenAtoms: toPostings(all, n * 2),
+      tokenTracked: toPostings(kept, n * 2),
       nodeCount: n,
     };
   }
@@ -925,7 +1018,7 @@ export function compileSet(measures: readonly Measure[]): CompiledSet {
   while (atomMeasures.length < atoms.count) atomMeasures.push([]);
   const atomPhrases: number[][] = Array.from({ length: atoms.count }, () => []);
   // Tracked atoms: terms, OR-list members and phrase anchors. A word found only inside phrases,
-  // after their anchor, needs no positions of its own (see Trie.endTracked).
+  // after their anchor, needs no positions of its own (see Trie.tokenTracked).
   const tracked = new Uint8Array(atoms.count);
   for (const ph of dag.phrases) {
     need(ph); // sets the phrase's anchor: its rarest-looking atom
@@ -944,7 +1037,6 @@ export function compileSet(measures: readonly Measure[]): CompiledSet {
     // mention some common word of every item.
     for (const a of need(query) ?? atomsOf(query)) (atomMeasures[a] as number[]).push(index);
   }
-  addMemberTables(dag.anys, atoms.count);
   const trie = new TrieBuilder();
   for (const [p, a] of atoms.prefixAtoms) trie.addPrefix(p, a);
   for (const [w, a] of atoms.exactAtoms) trie.addWord(w, a);
@@ -965,8 +1057,9 @@ export function compileSet(measures: readonly Measure[]): CompiledSet {
     anyCount: dag.anys.length,
     anys: dag.anys,
     phraseCount: dag.phrases.length,
-    atomPhrases,
-    atomMeasures,
+    atomPhrases: toPostings(atomPhrases, atoms.count),
+    atomMeasures: toPostings(atomMeasures, atoms.count),
+    atomLongAnys: longAnyPostings(dag.anys, atoms.count),
     alwaysEvaluate,
     stageCues,
     contextCues,
@@ -980,13 +1073,33 @@ export function compileSet(measures: readonly Measure[]): CompiledSet {
   };
 }
 
-/** Long OR-lists get a membership table, so testing them costs the item's atoms, not the list's. */
-export function addMemberTables(anys: Array<Extract<CompiledNode, { k: 'any' }>>, atomCount: number): void {
+/** An `any` list with more atoms than this is long: see CompiledSet.atomLongAnys and memberTable. */
+export const LONG_ANY = 16;
+
+/** Atom → the long `any` lists holding it (CompiledSet.atomLongAnys). */
+export function longAnyPostings(
+  anys: ReadonlyArray<Extract<CompiledNode, { k: 'any' }>>,
+  atomCount: number,
+): Postings {
+  const lists: number[][] = Array.from({ length: atomCount }, () => []);
   for (const node of anys) {
-    if (node.atoms.length <= 16) continue;
-    node.member = new Uint8Array(atomCount);
-    for (const a of node.atoms) node.member[a] = 1;
+    if (node.atoms.length <= LONG_ANY) continue;
+    for (const a of node.atoms) (lists[a] as number[]).push(node.slot);
   }
+  return toPostings(lists, atomCount);
+}
+
+/**
+ * A long OR-list's membership table (built on first use), so collecting its evidence costs the
+ * item's atoms, not the list's.
+ */
+export function memberTable(node: Extract<CompiledNode, { k: 'any' }>, atomCount: number): Uint8Array {
+  if (node.member === null) {
+    const member = new Uint8Array(atomCount);
+    for (const a of node.atoms) member[a] = 1;
+    node.member = member;
+  }
+  return node.member;
 }
 
 /**

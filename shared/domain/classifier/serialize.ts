@@ -3,24 +3,29 @@
  * cold start, more than the rest of its start-up) when the measures have not changed. Pure: the
  * CLI decides where the bytes live (cli/compile-cache.ts).
  *
- * Layout: 8-byte magic, u32 length of a UTF-8 JSON header, the header, padding to 4 bytes, then
- * the trie's typed arrays back to back (lengths in the header). The header holds the DAG (one
- * entry per node, children before parents), the atom tables and the cue tables. The Measure
- * objects are not stored: deserializeSet takes the caller's, checked against the stored ids.
+ * Layout: 8-byte magic, u32 length of a UTF-8 JSON header, the header, u32 length of a UTF-8 JSON
+ * word table (the atoms' words, read only when a caller asks: the matcher never does), the table,
+ * padding to 4 bytes, then the typed arrays back to back (lengths in the header): the trie and
+ * every atom → list table (Postings), so reading a set back builds no array per atom or node of
+ * the trie. The header holds the DAG (one entry per node, children before parents) and the cue
+ * tables. The Measure objects are not stored: deserializeSet takes the caller's, checked against
+ * the stored ids.
  */
 import type { Measure, Stage } from '../types.js';
 import {
-  addMemberTables,
-  buildInfixMatcher,
   type CompiledNode,
   type CompiledSet,
+  dagNode,
+  type InfixMatcher,
   lazyRulesVersion,
-  makeNode,
+  NO_ATOM_IDS,
+  NO_NODES,
+  type Postings,
   type Trie,
 } from './compile.js';
 import type { ContextKind } from './context.js';
 
-const MAGIC = 'RADARCS3';
+const MAGIC = 'RADARCS4';
 
 type NodeEntry =
   | ['t', number]
@@ -39,13 +44,8 @@ interface Header {
   atomCount: number;
   anyCount: number;
   phraseCount: number;
-  stemAtoms: Array<[string, number]>;
-  exactAtoms: Array<[string, number]>;
-  prefixAtoms: Array<[string, number]>;
   innerAtoms: Array<[string, number]>;
   tailAtoms: Array<[string, number]>;
-  atomMeasures: number[][];
-  atomPhrases: number[][];
   alwaysEvaluate: number[];
   stageCues: Array<[Stage, number]>;
   contextCues: Array<[ContextKind, number, number]>;
@@ -53,22 +53,70 @@ interface Header {
   modalCues: Array<[string, Stage]>;
   modalMaxWords: number;
   nounMarkers: string[];
-  trie: {
-    tabMask: number;
-    nodeCount: number;
-    /** Distinct atom lists; each node's four lists are indices into it. */
-    lists: number[][];
-    path: number[];
-    end: number[];
-    pathTracked: number[];
-    endTracked: number[];
-    /** Element counts of the binary arrays, in BINARY order. */
-    sizes: number[];
-  };
+  /** The inner/tail matcher's tables but its transitions (stored as binary), or null. */
+  infix: {
+    wide: Array<[number, number]>;
+    width: number;
+    innerFrom: number;
+    inner: number[][];
+    tail: number[][];
+  } | null;
+  tabMask: number;
+  trieNodes: number;
+  /** Element counts of the binary arrays, in BINARY order. */
+  sizes: number[];
 }
 
-/** The trie arrays stored as binary, in this order (Int32 first, then the one Int8 array). */
-const BINARY = ['tabNode', 'tabCode', 'tabChild', 'row', 'dense', 'oneChild', 'oneSym'] as const;
+/** The word → atom maps, stored apart from the header and parsed on first use. */
+interface WordTable {
+  stemAtoms: Array<[string, number]>;
+  exactAtoms: Array<[string, number]>;
+  prefixAtoms: Array<[string, number]>;
+}
+
+/** The typed arrays stored as binary, in this order (Int32 first, then the one Int8 array). */
+const BINARY = [
+  'tabNode',
+  'tabCode',
+  'tabChild',
+  'row',
+  'dense',
+  'oneChild',
+  'tokenAtoms.start',
+  'tokenAtoms.data',
+  'tokenTracked.start',
+  'tokenTracked.data',
+  'atomMeasures.start',
+  'atomMeasures.data',
+  'atomPhrases.start',
+  'atomPhrases.data',
+  'atomLongAnys.start',
+  'atomLongAnys.data',
+  'infix.delta',
+  'oneSym',
+] as const;
+
+/** The set's typed arrays in BINARY order. */
+function binaryArrays(set: CompiledSet): Array<Int32Array | Int8Array> {
+  const { trie } = set;
+  const postings = (p: Postings) => [p.start, p.data];
+  return [
+    trie.tabNode,
+    trie.tabCode,
+    trie.tabChild,
+    trie.row,
+    trie.dense,
+    trie.oneChild,
+    ...postings(trie.tokenAtoms),
+    ...postings(trie.tokenTracked),
+    ...postings(set.atomMeasures),
+    ...postings(set.atomPhrases),
+    ...postings(set.atomLongAnys),
+    // Stored 32-bit whatever its width in memory (the matcher picks 16 bits when states fit).
+    set.infix === null ? new Int32Array(0) : Int32Array.from(set.infix.delta),
+    trie.oneSym,
+  ];
+}
 
 function encodeNode(node: CompiledNode): NodeEntry {
   switch (node.k) {
@@ -93,20 +141,7 @@ function encodeNode(node: CompiledNode): NodeEntry {
 
 /** The set as bytes (see the layout above). */
 export function serializeSet(set: CompiledSet): Uint8Array {
-  const { trie } = set;
-  const listIndex = new Map<string, number>();
-  const lists: number[][] = [];
-  const indexOf = (list: readonly number[]) => {
-    const key = list.join(',');
-    let i = listIndex.get(key);
-    if (i === undefined) {
-      i = lists.length;
-      lists.push([...list]);
-      listIndex.set(key, i);
-    }
-    return i;
-  };
-  const arrays = BINARY.map((name) => trie[name]);
+  const arrays = binaryArrays(set);
   const header: Header = {
     measureIds: set.measures.map((m) => m.measure.id),
     nodes: set.nodes.map(encodeNode),
@@ -114,13 +149,8 @@ export function serializeSet(set: CompiledSet): Uint8Array {
     atomCount: set.atomCount,
     anyCount: set.anyCount,
     phraseCount: set.phraseCount,
-    stemAtoms: [...set.stemAtoms],
-    exactAtoms: [...set.exactAtoms],
-    prefixAtoms: [...set.prefixAtoms],
     innerAtoms: [...set.innerAtoms],
     tailAtoms: [...set.tailAtoms],
-    atomMeasures: set.atomMeasures,
-    atomPhrases: set.atomPhrases,
     alwaysEvaluate: set.alwaysEvaluate,
     stageCues: set.stageCues.map((c) => [c.stage, c.node.id]),
     contextCues: set.contextCues.map((c) => [c.kind, c.trigger?.id ?? -1, c.node.id]),
@@ -128,24 +158,37 @@ export function serializeSet(set: CompiledSet): Uint8Array {
     modalCues: [...set.modalCues],
     modalMaxWords: set.modalMaxWords,
     nounMarkers: [...set.nounMarkers],
-    trie: {
-      tabMask: trie.tabMask,
-      nodeCount: trie.nodeCount,
-      lists,
-      path: trie.pathAtoms.map(indexOf),
-      end: trie.endAtoms.map(indexOf),
-      pathTracked: trie.pathTracked.map(indexOf),
-      endTracked: trie.endTracked.map(indexOf),
-      sizes: arrays.map((a) => a.length),
-    },
+    infix:
+      set.infix === null
+        ? null
+        : {
+            wide: [...set.infix.wide],
+            width: set.infix.width,
+            innerFrom: set.infix.innerFrom,
+            inner: set.infix.inner as number[][],
+            tail: set.infix.tail as number[][],
+          },
+    tabMask: set.trie.tabMask,
+    trieNodes: set.trie.nodeCount,
+    sizes: arrays.map((a) => a.length),
+  };
+  const words: WordTable = {
+    stemAtoms: [...set.stemAtoms],
+    exactAtoms: [...set.exactAtoms],
+    prefixAtoms: [...set.prefixAtoms],
   };
   const json = Buffer.from(JSON.stringify(header), 'utf8');
-  const start = align4(12 + json.length);
+  const table = Buffer.from(JSON.stringify(words), 'utf8');
+  const tableAt = 12 + json.length;
+  const start = align4(tableAt + 4 + table.length);
   const total = start + arrays.reduce((sum, a) => sum + a.byteLength, 0);
   const out = new Uint8Array(total);
+  const view = new DataView(out.buffer);
   out.set(Buffer.from(MAGIC, 'latin1'), 0);
-  new DataView(out.buffer).setUint32(8, json.length, true);
+  view.setUint32(8, json.length, true);
   out.set(json, 12);
+  view.setUint32(tableAt, table.length, true);
+  out.set(table, tableAt + 4);
   let at = start;
   for (const a of arrays) {
     out.set(new Uint8Array(a.buffer, a.byteOffset, a.byteLength), at);
@@ -182,17 +225,24 @@ export function deserializeSet(bytes: Uint8Array, measures: readonly Measure[]):
       header.measureIds.every((id, i) => measures[i]?.id === id),
     'measure ids differ',
   );
-  // Typed arrays: copied out of the file buffer (aligned, and independent of it).
+  const tableAt = 12 + jsonLength;
+  check(tableAt + 4 <= bytes.length, 'truncated word table');
+  const tableLength = view.getUint32(tableAt, true);
+  check(tableAt + 4 + tableLength <= bytes.length, 'truncated word table');
+  const tableText = Buffer.from(bytes.subarray(tableAt + 4, tableAt + 4 + tableLength)).toString('utf8');
+  // Typed arrays: views of the bytes when they are 4-byte aligned (a file read into its own buffer),
+  // else copies.
+  check(header.sizes.length === BINARY.length, 'array count');
   const arrays: Array<Int32Array | Int8Array> = [];
-  let at = align4(12 + jsonLength);
+  let at = align4(tableAt + 4 + tableLength);
+  const aligned = bytes.byteOffset % 4 === 0;
   BINARY.forEach((name, i) => {
-    const count = header.trie.sizes[i] as number;
+    const count = header.sizes[i] as number;
     const width = name === 'oneSym' ? 1 : 4;
-    check(at + count * width <= bytes.length, 'truncated trie');
-    // A copy (not Buffer#slice, which is a view): aligned, and independent of the file's buffer.
-    const slice = new Uint8Array(count * width);
-    slice.set(bytes.subarray(at, at + count * width));
-    arrays.push(width === 1 ? new Int8Array(slice.buffer) : new Int32Array(slice.buffer));
+    check(at + count * width <= bytes.length, 'truncated arrays');
+    if (width === 1) arrays.push(new Int8Array(bytes.buffer, bytes.byteOffset + at, count));
+    else if (aligned) arrays.push(new Int32Array(bytes.buffer, bytes.byteOffset + at, count));
+    else arrays.push(new Int32Array(new Uint8Array(bytes.subarray(at, at + count * 4)).buffer));
     at += count * width;
   });
   check(at === bytes.length, 'trailing bytes');
@@ -201,79 +251,101 @@ export function deserializeSet(bytes: Uint8Array, measures: readonly Measure[]):
   const anys: Array<Extract<CompiledNode, { k: 'any' }>> = new Array(header.anyCount);
   const ref = (id: number): CompiledNode => {
     const node = nodes[id];
-    check(node !== undefined, `node ${id} out of order`);
-    return node as CompiledNode;
+    // No check() here: its message would be built for every reference.
+    if (node === undefined) throw new CompiledSetFormatError(`compiled measure set: node ${id} out of order`);
+    return node;
   };
-  header.nodes.forEach((e, id) => {
+  const refs = (ids: number[]): CompiledNode[] => {
+    const out = new Array<CompiledNode>(ids.length);
+    for (let i = 0; i < ids.length; i++) out[i] = ref(ids[i] as number);
+    return out;
+  };
+  const entries = header.nodes;
+  const N = NO_NODES;
+  const A = NO_ATOM_IDS;
+  for (let id = 0; id < entries.length; id++) {
+    const e = entries[id] as NodeEntry;
     let node: CompiledNode;
+    // dagNode's fields: k, id, atom, slot, atoms, pid, anchor, children, gate, child, left, right, distance, mask
     switch (e[0]) {
       case 't':
-        node = makeNode<'term'>({ k: 'term', id, atom: e[1] });
+        node = dagNode('term', id, e[1], -1, A, -1, -1, N, -1, null, null, null, 0, 0);
         break;
-      case 'y': {
-        const any = makeNode<'any'>({ k: 'any', id, slot: e[1], atoms: e[2], member: null });
-        anys[e[1]] = any;
-        node = any;
+      case 'y':
+        node = dagNode('any', id, -1, e[1], e[2], -1, -1, N, -1, null, null, null, 0, 0);
+        anys[e[1]] = node as Extract<CompiledNode, { k: 'any' }>;
         break;
-      }
       case 'p':
-        node = makeNode<'phrase'>({ k: 'phrase', id, atoms: e[1], pid: e[2], anchor: e[3] });
+        node = dagNode('phrase', id, -1, -1, e[1], e[2], e[3], N, -1, null, null, null, 0, 0);
         break;
       case '&':
-        node = makeNode<'and'>({ k: 'and', id, children: e[1].map(ref) });
+        node = dagNode('and', id, -1, -1, A, -1, -1, refs(e[1]), -1, null, null, null, 0, 0);
         break;
       case '|':
-        node = makeNode<'or'>({ k: 'or', id, children: e[1].map(ref), gate: e[2] });
+        node = dagNode('or', id, -1, -1, A, -1, -1, refs(e[1]), e[2], null, null, null, 0, 0);
         break;
       case '!':
-        node = makeNode<'not'>({ k: 'not', id, child: ref(e[1]) });
+        node = dagNode('not', id, -1, -1, A, -1, -1, N, -1, ref(e[1]), null, null, 0, 0);
         break;
       case 'n':
-        node = makeNode<'near'>({ k: 'near', id, left: ref(e[1]), right: ref(e[2]), distance: e[3] });
+        node = dagNode('near', id, -1, -1, A, -1, -1, N, -1, null, ref(e[1]), ref(e[2]), e[3], 0);
         break;
       case 'f':
-        node = makeNode<'field'>({ k: 'field', id, mask: e[1], child: ref(e[2]) });
+        node = dagNode('field', id, -1, -1, A, -1, -1, N, -1, ref(e[2]), null, null, 0, e[1]);
         break;
       default:
         throw new CompiledSetFormatError(`compiled measure set: unknown node kind ${String(e[0])}`);
     }
     nodes.push(node);
-  });
+  }
   check(
     anys.every((a) => a !== undefined),
     'missing OR-list',
   );
-  addMemberTables(anys, header.atomCount);
   const opt = (id: number) => (id < 0 ? null : ref(id));
 
-  const t = header.trie;
-  const lists: ReadonlyArray<readonly number[]> = t.lists;
-  const pick = (index: number[]) => index.map((i) => lists[i] as readonly number[]);
-  const [tabNode, tabCode, tabChild, row, dense, oneChild, oneSym] = arrays as [
-    Int32Array,
-    Int32Array,
-    Int32Array,
-    Int32Array,
-    Int32Array,
-    Int32Array,
-    Int8Array,
-  ];
-  check(tabNode.length === t.tabMask + 1 && row.length === t.nodeCount, 'trie sizes');
-  const trie: Trie = {
-    tabNode,
-    tabCode,
-    tabChild,
-    tabMask: t.tabMask,
-    row,
-    dense,
-    oneSym,
-    oneChild,
-    pathAtoms: pick(t.path),
-    endAtoms: pick(t.end),
-    pathTracked: pick(t.pathTracked),
-    endTracked: pick(t.endTracked),
-    nodeCount: t.nodeCount,
+  const [tabNode, tabCode, tabChild, row, dense, oneChild, ...rest] = arrays as Int32Array[];
+  const table = rest as Int32Array[];
+  const postings = (i: number, n: number): Postings => {
+    const p = { start: table[i] as Int32Array, data: table[i + 1] as Int32Array };
+    check(p.start.length === n + 1 && p.start[n] === p.data.length, `list table ${BINARY[6 + i]}`);
+    return p;
   };
+  const oneSym = arrays[arrays.length - 1] as Int8Array;
+  const delta = arrays[arrays.length - 2] as Int32Array;
+  const nodeCount = header.trieNodes;
+  check(
+    (tabNode as Int32Array).length === header.tabMask + 1 && (row as Int32Array).length === nodeCount,
+    'trie sizes',
+  );
+  const trie: Trie = {
+    tabNode: tabNode as Int32Array,
+    tabCode: tabCode as Int32Array,
+    tabChild: tabChild as Int32Array,
+    tabMask: header.tabMask,
+    row: row as Int32Array,
+    dense: dense as Int32Array,
+    oneSym,
+    oneChild: oneChild as Int32Array,
+    tokenAtoms: postings(0, nodeCount * 2),
+    tokenTracked: postings(2, nodeCount * 2),
+    nodeCount,
+  };
+  let words: WordTable | null = null;
+  const word = (name: keyof WordTable): Map<string, number> => {
+    words ??= JSON.parse(tableText) as WordTable;
+    return new Map(words[name]);
+  };
+  const lazy = <T>(make: () => T): (() => T) => {
+    let value: T | undefined;
+    return () => {
+      value ??= make();
+      return value;
+    };
+  };
+  const stemAtoms = lazy(() => word('stemAtoms'));
+  const exactAtoms = lazy(() => word('exactAtoms'));
+  const prefixAtoms = lazy(() => word('prefixAtoms'));
   const rulesVersion = lazyRulesVersion(measures);
   const innerAtoms = new Map(header.innerAtoms);
   const tailAtoms = new Map(header.tailAtoms);
@@ -283,21 +355,27 @@ export function deserializeSet(bytes: Uint8Array, measures: readonly Measure[]):
       return { measure, index, query: ref(query), requires: opt(requires), excludes: opt(excludes) };
     }),
     trie,
-    stemAtoms: new Map(header.stemAtoms),
-    exactAtoms: new Map(header.exactAtoms),
-    prefixAtoms: new Map(header.prefixAtoms),
+    get stemAtoms(): Map<string, number> {
+      return stemAtoms();
+    },
+    get exactAtoms(): Map<string, number> {
+      return exactAtoms();
+    },
+    get prefixAtoms(): Map<string, number> {
+      return prefixAtoms();
+    },
     innerAtoms,
     tailAtoms,
-    // Rebuilt, not stored: a few dozen words at most, and the bytes stay the trie's.
-    infix: buildInfixMatcher(innerAtoms, tailAtoms),
+    infix: readInfix(header.infix, delta),
     atomCount: header.atomCount,
     nodeCount: nodes.length,
     nodes,
     anyCount: header.anyCount,
     anys,
     phraseCount: header.phraseCount,
-    atomPhrases: header.atomPhrases,
-    atomMeasures: header.atomMeasures,
+    atomPhrases: postings(6, header.atomCount),
+    atomMeasures: postings(4, header.atomCount),
+    atomLongAnys: postings(8, header.atomCount),
     alwaysEvaluate: header.alwaysEvaluate,
     stageCues: header.stageCues.map(([stage, id]) => ({ stage, node: ref(id) })),
     contextCues: header.contextCues.map(([kind, trigger, id]) => ({
@@ -312,5 +390,22 @@ export function deserializeSet(bytes: Uint8Array, measures: readonly Measure[]):
     get rulesVersion(): string {
       return rulesVersion();
     },
+  };
+}
+
+/** The stored inner/tail matcher (16-bit transitions when the states fit, as buildInfixMatcher does). */
+function readInfix(stored: Header['infix'], delta: Int32Array): InfixMatcher | null {
+  if (stored === null) {
+    check(delta.length === 0, 'infix table without a matcher');
+    return null;
+  }
+  check(delta.length === stored.inner.length * stored.width, 'infix table size');
+  return {
+    wide: new Map(stored.wide),
+    width: stored.width,
+    delta: delta.length <= 0xffff ? Uint16Array.from(delta) : delta,
+    innerFrom: stored.innerFrom,
+    inner: stored.inner,
+    tail: stored.tail,
   };
 }

@@ -1,6 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { compileSet, inflections } from '../../../../../shared/domain/classifier/compile.js';
+import {
+  compileSet,
+  inflections,
+  postingList,
+  toPostings,
+} from '../../../../../shared/domain/classifier/compile.js';
 import {
   CompiledClassifier,
   compileMatcher,
@@ -255,7 +260,7 @@ describe('candidate measures (only those whose necessary atoms occur are evaluat
         // The same engine without pruning: every measure evaluated for every item.
         const everything = compileSet(set);
         everything.alwaysEvaluate = everything.measures.map((m) => m.index);
-        everything.atomMeasures = everything.atomMeasures.map(() => []);
+        everything.atomMeasures = toPostings([], everything.atomCount);
         const reference = new CompiledClassifier(everything);
         const text = { title, summary };
         expect(c.classify(text)).toEqual(reference.classify(text));
@@ -269,8 +274,8 @@ describe('candidate measures (only those whose necessary atoms occur are evaluat
     // zzz is the cheaper necessary atom (mentioned once; oil/gas twice): only it triggers "rare".
     const zzz = set.stemAtoms.get('zzz') as number;
     const oil = set.stemAtoms.get('oil') as number;
-    expect(set.atomMeasures[zzz]).toEqual([0]);
-    expect(set.atomMeasures[oil]).toEqual([1]);
+    expect(postingList(set.atomMeasures, zzz)).toEqual([0]);
+    expect(postingList(set.atomMeasures, oil)).toEqual([1]);
   });
 });
 

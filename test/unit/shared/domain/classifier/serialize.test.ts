@@ -69,6 +69,21 @@ describe('compiled set serialization', () => {
     ).toEqual(['near', 'not-only']);
   });
 
+  it('restores the word maps, the list tables and the inner/tail matcher exactly', () => {
+    const set = compileSet(operators);
+    const restored = deserializeSet(serializeSet(set), operators);
+    for (const name of ['stemAtoms', 'exactAtoms', 'prefixAtoms', 'innerAtoms', 'tailAtoms'] as const) {
+      expect(restored[name]).toEqual(set[name]);
+    }
+    for (const name of ['atomMeasures', 'atomPhrases', 'atomLongAnys'] as const) {
+      expect(restored[name]).toEqual(set[name]);
+    }
+    expect(restored.trie.tokenAtoms).toEqual(set.trie.tokenAtoms);
+    expect(restored.trie.tokenTracked).toEqual(set.trie.tokenTracked);
+    expect(set.infix).not.toBeNull();
+    expect(restored.infix).toEqual(set.infix);
+  });
+
   it('rejects bytes that are not a set for these measures', () => {
     const bytes = serializeSet(compileSet(operators));
     expect(() => deserializeSet(bytes.subarray(0, bytes.length - 4), operators)).toThrow(
