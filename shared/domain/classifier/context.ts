@@ -127,6 +127,7 @@ const CUE_LISTS: Readonly<Record<Exclude<ContextKind, 'negation'>, string>> = {
   ].join(' '),
   sentence: [
     '"analysts say" "analysts said" "analysts expect" "analysts believe" "analyst says" "analyst said"',
+    '"analysts warn" "analysts warned" "economists warn" "experts warn" "legal scholars" "legal experts"',
     '"think tank" bruegel "chatham house" "atlantic council" ecfr "kiel institute" pism osw csis rusi carnegie',
     'brookings iiss ifri isw',
     '"investors expect" "investors bet" "investors are betting" "investors hope" "traders bet"',
@@ -165,6 +166,7 @@ const TRIGGERS: Readonly<Record<Exclude<ContextKind, 'negation'>, string>> = {
   ].join(' '),
   sentence: [
     'analysts analyst investors traders markets economists observers analysten analystes analitycy аналитики аналітики tank experts',
+    'scholars legal',
     'ekonomiści экономисты економісти school studie study étude badania badanie исследование дослідження bruegel',
     'chatham atlantic ecfr kiel pism osw csis rusi carnegie brookings iiss ifri isw',
   ].join(' '),
