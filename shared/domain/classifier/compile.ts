@@ -68,94 +68,35 @@ interface NodeFields {
   mask?: number;
 }
 
-export const NO_NODES: CompiledNode[] = [];
-export const NO_ATOM_IDS: number[] = [];
+const NO_NODES: CompiledNode[] = [];
+const NO_ATOM_IDS: number[] = [];
 
 /**
  * A node with every field of every kind, set in one order (unused ones hold a neutral value), so
  * all nodes share one hidden class and the matcher's many reads of node fields stay monomorphic:
  * with one object shape per kind they were megamorphic, a third of the evaluation time.
  */
-class DagNode {
-  constructor(
-    readonly k: CompiledNode['k'],
-    readonly id: number,
-    readonly atom: number,
-    readonly slot: number,
-    readonly atoms: number[],
-    public member: Uint8Array | null,
-    readonly pid: number,
-    public anchor: number,
-    readonly children: CompiledNode[],
-    public gate: number,
-    readonly child: CompiledNode | null,
-    readonly left: CompiledNode | null,
-    readonly right: CompiledNode | null,
-    readonly distance: number,
-    readonly mask: number,
-  ) {}
-}
-
 export function makeNode<K extends CompiledNode['k']>(
   fields: Extract<CompiledNode, { k: K }>,
 ): Extract<CompiledNode, { k: K }> {
   const f = fields as NodeFields;
-  return new DagNode(
-    f.k,
-    f.id,
-    f.atom ?? -1,
-    f.slot ?? -1,
-    f.atoms ?? NO_ATOM_IDS,
-    f.member ?? null,
-    f.pid ?? -1,
-    f.anchor ?? -1,
-    f.children ?? NO_NODES,
-    f.gate ?? -1,
-    f.child ?? null,
-    f.left ?? null,
-    f.right ?? null,
-    f.distance ?? 0,
-    f.mask ?? 0,
-  ) as unknown as Extract<CompiledNode, { k: K }>;
-}
-
-/**
- * The node makeNode makes, from positional fields (reading a stored set builds thousands of
- * nodes before any code is optimised: no fields object, no defaults to resolve).
- */
-export function dagNode(
-  k: CompiledNode['k'],
-  id: number,
-  atom: number,
-  slot: number,
-  atoms: number[],
-  pid: number,
-  anchor: number,
-  children: CompiledNode[],
-  gate: number,
-  child: CompiledNode | null,
-  left: CompiledNode | null,
-  right: CompiledNode | null,
-  distance: number,
-  mask: number,
-): CompiledNode {
-  return new DagNode(
-    k,
-    id,
-    atom,
-    slot,
-    atoms,
-    null,
-    pid,
-    anchor,
-    children,
-    gate,
-    child,
-    left,
-    right,
-    distance,
-    mask,
-  ) as unknown as CompiledNode;
+  return {
+    k: f.k,
+    id: f.id,
+    atom: f.atom ?? -1,
+    slot: f.slot ?? -1,
+    atoms: f.atoms ?? NO_ATOM_IDS,
+    member: f.member ?? null,
+    pid: f.pid ?? -1,
+    anchor: f.anchor ?? -1,
+    children: f.children ?? NO_NODES,
+    gate: f.gate ?? -1,
+    child: f.child ?? null,
+    left: f.left ?? null,
+    right: f.right ?? null,
+    distance: f.distance ?? 0,
+    mask: f.mask ?? 0,
+  } as unknown as Extract<CompiledNode, { k: K }>;
 }
 
 export interface CompiledMeasure {

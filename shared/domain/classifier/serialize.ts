@@ -15,11 +15,9 @@ import type { Measure, Stage } from '../types.js';
 import {
   type CompiledNode,
   type CompiledSet,
-  dagNode,
   type InfixMatcher,
   lazyRulesVersion,
-  NO_ATOM_IDS,
-  NO_NODES,
+  makeNode,
   type Postings,
   type Trie,
 } from './compile.js';
@@ -255,49 +253,41 @@ export function deserializeSet(bytes: Uint8Array, measures: readonly Measure[]):
     if (node === undefined) throw new CompiledSetFormatError(`compiled measure set: node ${id} out of order`);
     return node;
   };
-  const refs = (ids: number[]): CompiledNode[] => {
-    const out = new Array<CompiledNode>(ids.length);
-    for (let i = 0; i < ids.length; i++) out[i] = ref(ids[i] as number);
-    return out;
-  };
-  const entries = header.nodes;
-  const N = NO_NODES;
-  const A = NO_ATOM_IDS;
-  for (let id = 0; id < entries.length; id++) {
-    const e = entries[id] as NodeEntry;
+  header.nodes.forEach((e, id) => {
     let node: CompiledNode;
-    // dagNode's fields: k, id, atom, slot, atoms, pid, anchor, children, gate, child, left, right, distance, mask
     switch (e[0]) {
       case 't':
-        node = dagNode('term', id, e[1], -1, A, -1, -1, N, -1, null, null, null, 0, 0);
+        node = makeNode<'term'>({ k: 'term', id, atom: e[1] });
         break;
-      case 'y':
-        node = dagNode('any', id, -1, e[1], e[2], -1, -1, N, -1, null, null, null, 0, 0);
-        anys[e[1]] = node as Extract<CompiledNode, { k: 'any' }>;
+      case 'y': {
+        const any = makeNode<'any'>({ k: 'any', id, slot: e[1], atoms: e[2], member: null });
+        anys[e[1]] = any;
+        node = any;
         break;
+      }
       case 'p':
-        node = dagNode('phrase', id, -1, -1, e[1], e[2], e[3], N, -1, null, null, null, 0, 0);
+        node = makeNode<'phrase'>({ k: 'phrase', id, atoms: e[1], pid: e[2], anchor: e[3] });
         break;
       case '&':
-        node = dagNode('and', id, -1, -1, A, -1, -1, refs(e[1]), -1, null, null, null, 0, 0);
+        node = makeNode<'and'>({ k: 'and', id, children: e[1].map(ref) });
         break;
       case '|':
-        node = dagNode('or', id, -1, -1, A, -1, -1, refs(e[1]), e[2], null, null, null, 0, 0);
+        node = makeNode<'or'>({ k: 'or', id, children: e[1].map(ref), gate: e[2] });
         break;
       case '!':
-        node = dagNode('not', id, -1, -1, A, -1, -1, N, -1, ref(e[1]), null, null, 0, 0);
+        node = makeNode<'not'>({ k: 'not', id, child: ref(e[1]) });
         break;
       case 'n':
-        node = dagNode('near', id, -1, -1, A, -1, -1, N, -1, null, ref(e[1]), ref(e[2]), e[3], 0);
+        node = makeNode<'near'>({ k: 'near', id, left: ref(e[1]), right: ref(e[2]), distance: e[3] });
         break;
       case 'f':
-        node = dagNode('field', id, -1, -1, A, -1, -1, N, -1, ref(e[2]), null, null, 0, e[1]);
+        node = makeNode<'field'>({ k: 'field', id, mask: e[1], child: ref(e[2]) });
         break;
       default:
         throw new CompiledSetFormatError(`compiled measure set: unknown node kind ${String(e[0])}`);
     }
     nodes.push(node);
-  }
+  });
   check(
     anys.every((a) => a !== undefined),
     'missing OR-list',
