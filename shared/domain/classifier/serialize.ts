@@ -1,7 +1,7 @@
 /**
  * A compiled measure set as bytes and back, so `radar classify` can skip compiling (about 140 ms
- * of a cold start with the default measures, more than the rest of its start-up) when the measures have not changed. Pure: the
- * CLI decides where the bytes live (cli/compile-cache.ts).
+ * of a cold start with the default measures, more than the rest of its start-up) when the measures
+ * have not changed. Pure: the CLI decides where the bytes live (cli/compile-cache.ts).
  *
  * Layout: 8-byte magic, u32 length of a UTF-8 JSON header, the header, u32 length of a UTF-8 JSON
  * word table (the atoms' words, read only when a caller asks: the matcher never does), the table,
@@ -94,26 +94,32 @@ const BINARY = [
   'oneSym',
 ] as const;
 
-/** The set's typed arrays in BINARY order. */
-function binaryArrays(set: CompiledSet): Array<Int32Array | Int8Array> {
+type BinaryName = (typeof BINARY)[number];
+
+/** The set's typed arrays by name (serializeSet writes them in BINARY order). */
+function binaryArrays(set: CompiledSet): Record<BinaryName, Int32Array | Int8Array> {
   const { trie } = set;
-  const postings = (p: Postings) => [p.start, p.data];
-  return [
-    trie.tabNode,
-    trie.tabCode,
-    trie.tabChild,
-    trie.row,
-    trie.dense,
-    trie.oneChild,
-    ...postings(trie.tokenAtoms),
-    ...postings(trie.tokenTracked),
-    ...postings(set.atomMeasures),
-    ...postings(set.atomPhrases),
-    ...postings(set.atomLongAnys),
+  return {
+    tabNode: trie.tabNode,
+    tabCode: trie.tabCode,
+    tabChild: trie.tabChild,
+    row: trie.row,
+    dense: trie.dense,
+    oneChild: trie.oneChild,
+    'tokenAtoms.start': trie.tokenAtoms.start,
+    'tokenAtoms.data': trie.tokenAtoms.data,
+    'tokenTracked.start': trie.tokenTracked.start,
+    'tokenTracked.data': trie.tokenTracked.data,
+    'atomMeasures.start': set.atomMeasures.start,
+    'atomMeasures.data': set.atomMeasures.data,
+    'atomPhrases.start': set.atomPhrases.start,
+    'atomPhrases.data': set.atomPhrases.data,
+    'atomLongAnys.start': set.atomLongAnys.start,
+    'atomLongAnys.data': set.atomLongAnys.data,
     // Stored 32-bit whatever its width in memory (the matcher picks 16 bits when states fit).
-    set.infix === null ? new Int32Array(0) : Int32Array.from(set.infix.delta),
-    trie.oneSym,
-  ];
+    'infix.delta': set.infix === null ? new Int32Array(0) : Int32Array.from(set.infix.delta),
+    oneSym: trie.oneSym,
+  };
 }
 
 function encodeNode(node: CompiledNode): NodeEntry {
@@ -139,7 +145,8 @@ function encodeNode(node: CompiledNode): NodeEntry {
 
 /** The set as bytes (see the layout above). */
 export function serializeSet(set: CompiledSet): Uint8Array {
-  const arrays = binaryArrays(set);
+  const byName = binaryArrays(set);
+  const arrays = BINARY.map((name) => byName[name]);
   const header: Header = {
     measureIds: set.measures.map((m) => m.measure.id),
     nodes: set.nodes.map(encodeNode),
@@ -231,16 +238,16 @@ export function deserializeSet(bytes: Uint8Array, measures: readonly Measure[]):
   // Typed arrays: views of the bytes when they are 4-byte aligned (a file read into its own buffer),
   // else copies.
   check(header.sizes.length === BINARY.length, 'array count');
-  const arrays: Array<Int32Array | Int8Array> = [];
+  const arrays = {} as Record<BinaryName, Int32Array | Int8Array>;
   let at = align4(tableAt + 4 + tableLength);
   const aligned = bytes.byteOffset % 4 === 0;
   BINARY.forEach((name, i) => {
     const count = header.sizes[i] as number;
     const width = name === 'oneSym' ? 1 : 4;
     check(at + count * width <= bytes.length, 'truncated arrays');
-    if (width === 1) arrays.push(new Int8Array(bytes.buffer, bytes.byteOffset + at, count));
-    else if (aligned) arrays.push(new Int32Array(bytes.buffer, bytes.byteOffset + at, count));
-    else arrays.push(new Int32Array(new Uint8Array(bytes.subarray(at, at + count * 4)).buffer));
+    if (width === 1) arrays[name] = new Int8Array(bytes.buffer, bytes.byteOffset + at, count);
+    else if (aligned) arrays[name] = new Int32Array(bytes.buffer, bytes.byteOffset + at, count);
+    else arrays[name] = new Int32Array(new Uint8Array(bytes.subarray(at, at + count * 4)).buffer);
     at += count * width;
   });
   check(at === bytes.length, 'trailing bytes');
@@ -294,31 +301,28 @@ export function deserializeSet(bytes: Uint8Array, measures: readonly Measure[]):
   );
   const opt = (id: number) => (id < 0 ? null : ref(id));
 
-  const [tabNode, tabCode, tabChild, row, dense, oneChild, ...rest] = arrays as Int32Array[];
-  const table = rest as Int32Array[];
-  const postings = (i: number, n: number): Postings => {
-    const p = { start: table[i] as Int32Array, data: table[i + 1] as Int32Array };
-    check(p.start.length === n + 1 && p.start[n] === p.data.length, `list table ${BINARY[6 + i]}`);
+  const int32 = (name: Exclude<BinaryName, 'oneSym'>) => arrays[name] as Int32Array;
+  const postings = (
+    name: 'tokenAtoms' | 'tokenTracked' | 'atomMeasures' | 'atomPhrases' | 'atomLongAnys',
+    n: number,
+  ) => {
+    const p: Postings = { start: int32(`${name}.start`), data: int32(`${name}.data`) };
+    check(p.start.length === n + 1 && p.start[n] === p.data.length, `list table ${name}`);
     return p;
   };
-  const oneSym = arrays[arrays.length - 1] as Int8Array;
-  const delta = arrays[arrays.length - 2] as Int32Array;
   const nodeCount = header.trieNodes;
-  check(
-    (tabNode as Int32Array).length === header.tabMask + 1 && (row as Int32Array).length === nodeCount,
-    'trie sizes',
-  );
+  check(int32('tabNode').length === header.tabMask + 1 && int32('row').length === nodeCount, 'trie sizes');
   const trie: Trie = {
-    tabNode: tabNode as Int32Array,
-    tabCode: tabCode as Int32Array,
-    tabChild: tabChild as Int32Array,
+    tabNode: int32('tabNode'),
+    tabCode: int32('tabCode'),
+    tabChild: int32('tabChild'),
     tabMask: header.tabMask,
-    row: row as Int32Array,
-    dense: dense as Int32Array,
-    oneSym,
-    oneChild: oneChild as Int32Array,
-    tokenAtoms: postings(0, nodeCount * 2),
-    tokenTracked: postings(2, nodeCount * 2),
+    row: int32('row'),
+    dense: int32('dense'),
+    oneSym: arrays.oneSym as Int8Array,
+    oneChild: int32('oneChild'),
+    tokenAtoms: postings('tokenAtoms', nodeCount * 2),
+    tokenTracked: postings('tokenTracked', nodeCount * 2),
     nodeCount,
   };
   let words: WordTable | null = null;
@@ -356,16 +360,16 @@ export function deserializeSet(bytes: Uint8Array, measures: readonly Measure[]):
     },
     innerAtoms,
     tailAtoms,
-    infix: readInfix(header.infix, delta),
+    infix: readInfix(header.infix, int32('infix.delta')),
     atomCount: header.atomCount,
     nodeCount: nodes.length,
     nodes,
     anyCount: header.anyCount,
     anys,
     phraseCount: header.phraseCount,
-    atomPhrases: postings(6, header.atomCount),
-    atomMeasures: postings(4, header.atomCount),
-    atomLongAnys: postings(8, header.atomCount),
+    atomPhrases: postings('atomPhrases', header.atomCount),
+    atomMeasures: postings('atomMeasures', header.atomCount),
+    atomLongAnys: postings('atomLongAnys', header.atomCount),
     alwaysEvaluate: header.alwaysEvaluate,
     stageCues: header.stageCues.map(([stage, id]) => ({ stage, node: ref(id) })),
     contextCues: header.contextCues.map(([kind, trigger, id]) => ({
