@@ -78,7 +78,10 @@ const CUE_LISTS: Readonly<Record<Exclude<ContextKind, 'negation'>, string>> = {
     '"after the ban" "after the eu ban" "after eu ban" "after the embargo" "after the eu embargo"',
     '"following the ban" "following the embargo" "following the eu ban"',
     '"after a court" "after an eu court" "after the court" "after the eu court" "prospect of" "prospects of"',
-    '"decade after" "anniversary of" "under existing" "under current" "under an exemption" "under the exemption"',
+    '"decade after" "under existing" "under current" "under an exemption" "under the exemption"',
+    // The anniversary of a measure is background; that of the invasion only dates what follows.
+    '"anniversary of the sanction*" "anniversary of sanction*" "anniversary of the embargo" "anniversary of the ban"',
+    '"anniversary of the oil embargo" "anniversary of the oil ban" "anniversary of the price cap"',
     '"under a waiver" "under the waiver" "hope that" "hopes that"',
     '"hoped that" "hoping that" "hope for" "hopes for" "hopes of" "hope of" "illusive hope"',
     '"illusory hope" wishful "speculation that" "speculation about" "speculation of" "bets that"',
@@ -95,7 +98,8 @@ const CUE_LISTS: Readonly<Record<Exclude<ContextKind, 'negation'>, string>> = {
     '"опасений" "опасения" "побоюючись" "побоювання" "уникнути санкц*" "избежать санкц*" "uniknąć sankcji"',
     // A step told as the cause of what the item reports: "Nayara cuts runs after EU sanctions".
     '"after sanctions" "after the sanctions" "after eu sanctions" "after oil sanctions" "after energy sanctions"',
-    '"after western sanctions" "po sankcjach" "po unijnych sankcjach"',
+    '"after western sanctions" "after us blacklisting" "after the blacklisting" "after its blacklisting"',
+    '"po sankcjach" "po unijnych sankcjach"',
     '"po zachodnich sankcjach" "nach den sanktionen" "après les sanctions" "после санкций" "після санкцій"',
     '"a year of" "two years of" "three years of" "four years of" "ein jahr nach" "ein jahr seit" "ein jahr krieg" "ein jahr sanktionen" "zwei jahre" "drei jahre"',
     '"vier jahre" "un an de" "deux ans de" "trois ans de" "trois ans d" "quatre ans de"',

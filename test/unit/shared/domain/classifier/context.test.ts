@@ -223,6 +223,10 @@ describe('context cues in the engine (any measure)', () => {
     // Two years of war, then a development in its own clause.
     expect(matches('Two years of war: the EU proposes a new oil ban on Russia')).toBe(true);
   });
+  it('treats the anniversary of a ban as background, and that of the invasion as a date', () => {
+    expect(matches('On the anniversary of the oil ban, Russia sells more crude to India')).toBe(false);
+    expect(matches('The package agreed on the anniversary of the invasion bans Russian oil')).toBe(true);
+  });
   it('treats "as a result of" / "w wyniku" / "wynikiem" sanctions as a cause (background)', () => {
     expect(matches('Output fell as a result of the oil ban imposed on Russia')).toBe(false);
     expect(matches('Spadek eksportu w wyniku sankcji na oil')).toBe(false);
