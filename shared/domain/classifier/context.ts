@@ -142,6 +142,7 @@ const CUE_LISTS: Readonly<Record<Exclude<ContextKind, 'negation'>, string>> = {
     // A study's findings ("Crea-Studie: … kosten Moskau"), not an authority's step.
     'studie "study finds" "study shows" "study says" "study estimates" "selon une étude" "une étude"',
     '"z badania" "badanie pokazuje" "исследование показ*" "дослідження показ*"',
+    '"polski instytut ekonomiczny" "instytut ekonomiczny"',
   ].join(' '),
 };
 
@@ -171,7 +172,7 @@ const TRIGGERS: Readonly<Record<Exclude<ContextKind, 'negation'>, string>> = {
   sentence: [
     'analysts analyst investors traders markets economists observers analysten analystes analitycy аналитики аналітики tank experts',
     'scholars legal',
-    'ekonomiści экономисты економісти school studie study étude badania badanie исследование дослідження bruegel',
+    'ekonomiści экономисты економісти school studie study étude badania badanie исследование дослідження bruegel instytut',
     'chatham atlantic ecfr kiel pism osw csis rusi carnegie brookings iiss ifri isw',
   ].join(' '),
 };
