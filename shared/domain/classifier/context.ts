@@ -73,7 +73,7 @@ const NO_NEW = [
 /** Cue lists per kind (see the module comment for what each hides). */
 const CUE_LISTS: Readonly<Record<Exclude<ContextKind, 'negation'>, string>> = {
   forward: [
-    'since despite "in spite of" notwithstanding "years after" "year after" "months after"',
+    'despite "in spite of" notwithstanding "years after" "year after" "months after"',
     '"weeks after" "week after" "days after" "day after" "even after" "after a ban" "after an embargo"',
     '"after the ban" "after the eu ban" "after eu ban" "after the embargo" "after the eu embargo"',
     '"following the ban" "following the embargo" "following the eu ban"',
@@ -104,7 +104,7 @@ const CUE_LISTS: Readonly<Record<Exclude<ContextKind, 'negation'>, string>> = {
     '"a year of" "two years of" "three years of" "four years of" "ein jahr nach" "ein jahr seit" "ein jahr krieg" "ein jahr sanktionen" "zwei jahre" "drei jahre"',
     '"vier jahre" "un an de" "deux ans de" "trois ans de" "trois ans d" "quatre ans de"',
     '"na wpływ" "wpływ na" "wpływu" "skutki" "skutków" "efekt nowych" "efekt sankcji" "efektem sankcji"',
-    'seit trotz "jahre nach" "hoffnung auf" "hoffen dass" "hofft dass" depuis malgré "ans après"',
+    'trotz "jahre nach" "hoffnung auf" "hoffen dass" "hofft dass" malgré "ans après"',
     '"l espoir" "espoir de" "od czasu" mimo pomimo "lat po" nadzieję nadzieje nadziei',
     '"несмотря на" спустя "со времени" надежд* надія надії надію "незважаючи на" попри',
     `${years('od')} ${years('с')} ${years('з')}`,
@@ -147,6 +147,23 @@ const CUE_LISTS: Readonly<Record<Exclude<ContextKind, 'negation'>, string>> = {
 };
 
 /**
+ * "Since" opens a background clause, except when it dates what the item reports from a day just
+ * past ("seit Sonntag gilt das Importverbot", "since midnight, the ban applies").
+ */
+const SINCE = 'since seit depuis';
+/** "since Monday", … (an underscore joins a two-word day: "aujourd_hui"). */
+const asOf = (since: string, days: string) =>
+  days
+    .split(' ')
+    .map((day) => `"${since} ${day.replace('_', ' ')}"`)
+    .join(' ');
+const AS_OF = [
+  asOf('since', 'today midnight monday tuesday wednesday thursday friday saturday sunday'),
+  asOf('seit', 'heute mitternacht montag dienstag mittwoch donnerstag freitag samstag sonntag'),
+  asOf('depuis', 'aujourd_hui ce_matin minuit lundi mardi mercredi jeudi vendredi samedi dimanche'),
+].join(' ');
+
+/**
  * Per kind, words one of which every cue of the kind contains, chosen as its least common word: tested
  * before the cue query (not ANDed into it, which would add their hits to the cue's), so an item without one (most items) costs one lookup, not a
  * test of every phrase (whose own rarest word is often a common one such as "have").
@@ -187,7 +204,7 @@ export const CONTEXT_TRIGGERS: Readonly<Record<ContextKind, string | null>> = {
 
 /** Cue queries per kind, in the measure query language. */
 export const CONTEXT_CUES: Readonly<Record<ContextKind, string>> = {
-  forward: anyOf(CUE_LISTS.forward),
+  forward: `${anyOf(CUE_LISTS.forward)} OR ((${anyOf(SINCE)}) NOT (${anyOf(AS_OF)}))`,
   clause: anyOf(CUE_LISTS.clause),
   sentence: anyOf(CUE_LISTS.sentence),
   // The actions first: NEAR tests its left operand first, and they are the rarer side.

@@ -223,6 +223,14 @@ describe('context cues in the engine (any measure)', () => {
     // Two years of war, then a development in its own clause.
     expect(matches('Two years of war: the EU proposes a new oil ban on Russia')).toBe(true);
   });
+  it('treats "since" a day just past as the date of what the item reports, not as background', () => {
+    expect(matches('Since the 2022 oil ban, Russia sells its crude to India')).toBe(false);
+    expect(matches('Since Monday the EU oil ban applies to Russian crude')).toBe(true);
+    const verbot = compileMatcher([measure('verbot', '*verbot*')]);
+    const hit = (title: string) => verbot.classify({ title, summary: null }).length > 0;
+    expect(hit('Seit Sonntag gilt das Importverbot für russisches Uran')).toBe(true);
+    expect(hit('Seit dem Importverbot kauft Europa weniger Uran')).toBe(false);
+  });
   it('treats the anniversary of a ban as background, and that of the invasion as a date', () => {
     expect(matches('On the anniversary of the oil ban, Russia sells more crude to India')).toBe(false);
     expect(matches('The package agreed on the anniversary of the invasion bans Russian oil')).toBe(true);
