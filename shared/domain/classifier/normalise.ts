@@ -71,6 +71,9 @@ function computeCharInfo(cp: number): CharInfo {
   if (IGNORABLE.has(cp) || /^\p{M}$/u.test(ch)) return { kind: KIND_SKIP, fold: '' };
   const special = SPECIAL_FOLDS[ch];
   if (special !== undefined) return { kind: KIND_WORD, fold: special };
+  // A symbol whose compatibility form has letters ("№" → "No", "™" → "TM") still separates words:
+  // "Пакет №19" is the words "пакет" and "19".
+  if (!WORD_CHAR.test(ch)) return { kind: KIND_SEP, fold: '' };
   let folded = ch.normalize('NFKD').replace(MARKS, '').toLowerCase();
   // Compatibility decompositions can bring punctuation ("½" → "1⁄2"); keep only letters and digits.
   folded = folded.replace(NON_WORD_CHARS, '');

@@ -16,6 +16,10 @@ describe('foldText', () => {
   it('splits hyphenated words and joins across a soft hyphen', () => {
     expect(foldText('price-cap sanc\u00adtions')).toBe('price cap sanctions');
   });
+  it('keeps symbols with letters in their compatibility form as separators', () => {
+    expect(foldText('Пакет №19 Sberbank™')).toBe('пакет 19 sberbank');
+    expect(foldText('ﬁnes ²')).toBe('fines 2');
+  });
 });
 
 describe('tokenize', () => {
