@@ -48,7 +48,7 @@ const NEGATED_ACTIONS = [
   '"nouvelles sanctions" nałoż* nakład* znies* znosz* złagodz* "nowych sankcji" вводить ввести снимать снять снят*',
   'objęty objęta objęte objęci zdejm* zdjęci*',
   'отменять отменить смягч* "новых санкций" запроваджувати запровадити скасовувати скасувати',
-  'зніматиме знімати "нових санкцій" послаблен* "пом якшен*"',
+  'зніматиме знімати "нових санкцій" послаблен* послаблюва* послабити ослаблять ослабить "пом якшен*"',
 ].join(' ');
 
 /** Negations of an action (en, de, fr, pl, ru, uk); "won't" tokenises as "won t". */
@@ -101,6 +101,7 @@ const CUE_LISTS: Readonly<Record<Exclude<ContextKind, 'negation'>, string>> = {
     '"after western sanctions" "after us blacklisting" "after the blacklisting" "after its blacklisting"',
     '"po sankcjach" "po unijnych sankcjach"',
     '"po zachodnich sankcjach" "nach den sanktionen" "après les sanctions" "после санкций" "після санкцій"',
+    '"после американских санкций" "после западных санкций" "після американських санкцій" "після західних санкцій"',
     '"a year of" "two years of" "three years of" "four years of" "ein jahr nach" "ein jahr seit" "ein jahr krieg" "ein jahr sanktionen" "zwei jahre" "drei jahre"',
     '"vier jahre" "un an de" "deux ans de" "trois ans de" "trois ans d" "quatre ans de"',
     '"na wpływ" "wpływ na" "wpływu" "skutki" "skutków" "efekt nowych" "efekt sankcji" "efektem sankcji"',
