@@ -134,7 +134,7 @@ const CUE_LISTS: Readonly<Record<Exclude<ContextKind, 'negation'>, string>> = {
     '"analysts say" "analysts said" "analysts expect" "analysts believe" "analyst says" "analyst said"',
     '"analysts warn" "analysts warned" "economists warn" "experts warn" "legal scholars" "legal experts"',
     '"think tank" bruegel "chatham house" "atlantic council" ecfr "kiel institute" pism osw csis rusi carnegie',
-    'brookings iiss ifri isw',
+    'brookings iiss ifri isw crea "centre for research on energy"',
     '"investors expect" "investors bet" "investors are betting" "investors hope" "traders bet"',
     '"markets expect" "markets are betting" "economists expect" "economists say" "observers say"',
     '"economists argue" "analysts argue" "experts argue" "experts say"',
@@ -191,7 +191,7 @@ const TRIGGERS: Readonly<Record<Exclude<ContextKind, 'negation'>, string>> = {
     'analysts analyst investors traders markets economists observers analysten analystes analitycy аналитики аналітики tank experts',
     'scholars legal',
     'ekonomiści экономисты економісти school studie study étude badania badanie исследование дослідження bruegel instytut',
-    'chatham atlantic ecfr kiel pism osw csis rusi carnegie brookings iiss ifri isw',
+    'chatham atlantic ecfr kiel pism osw csis rusi carnegie brookings iiss ifri isw crea centre',
   ].join(' '),
 };
 
