@@ -99,7 +99,7 @@ const CUE_LISTS: Readonly<Record<Exclude<ContextKind, 'negation'>, string>> = {
     // A step told as the cause of what the item reports: "Nayara cuts runs after EU sanctions".
     '"after sanctions" "after the sanctions" "after eu sanctions" "after oil sanctions" "after energy sanctions"',
     '"after western sanctions" "after us blacklisting" "after the blacklisting" "after its blacklisting"',
-    '"po sankcjach" "po unijnych sankcjach"',
+    '"po sankcjach" "po objęciu" "po unijnych sankcjach"',
     '"po zachodnich sankcjach" "nach den sanktionen" "après les sanctions" "после санкций" "після санкцій"',
     '"после американских санкций" "после западных санкций" "після американських санкцій" "після західних санкцій"',
     '"a year of" "two years of" "three years of" "four years of" "ein jahr nach" "ein jahr seit" "ein jahr krieg" "ein jahr sanktionen" "zwei jahre" "drei jahre"',
