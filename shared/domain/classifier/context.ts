@@ -152,6 +152,7 @@ const CUE_LISTS: Readonly<Record<Exclude<ContextKind, 'negation'>, string>> = {
  * past ("seit Sonntag gilt das Importverbot", "since midnight, the ban applies").
  */
 const SINCE = 'since seit depuis';
+const DAYS_OF_MONTH = Array.from({ length: 31 }, (_, i) => String(i + 1)).join(' ');
 /** "since Monday", … (an underscore joins a two-word day: "aujourd_hui"). */
 const asOf = (since: string, days: string) =>
   days
@@ -162,6 +163,9 @@ const AS_OF = [
   asOf('since', 'today midnight monday tuesday wednesday thursday friday saturday sunday'),
   asOf('seit', 'heute mitternacht montag dienstag mittwoch donnerstag freitag samstag sonntag'),
   asOf('depuis', 'aujourd_hui ce_matin minuit lundi mardi mercredi jeudi vendredi samedi dimanche'),
+  // A day of the month ("seit 1. März", "depuis le 1er mars"); a year ("seit 2022") stays background.
+  asOf('seit', DAYS_OF_MONTH),
+  asOf('depuis', `le_1er ${DAYS_OF_MONTH.replace(/(\S+)/g, 'le_$1')}`),
 ].join(' ');
 
 /**

@@ -230,6 +230,9 @@ describe('context cues in the engine (any measure)', () => {
     const hit = (title: string) => verbot.classify({ title, summary: null }).length > 0;
     expect(hit('Seit Sonntag gilt das Importverbot für russisches Uran')).toBe(true);
     expect(hit('Seit dem Importverbot kauft Europa weniger Uran')).toBe(false);
+    // A day of the month dates the item; a year is background.
+    expect(hit('Seit 1. März gilt das Importverbot für russische Diamanten')).toBe(true);
+    expect(hit('Seit 2022 gilt das Importverbot für russische Diamanten')).toBe(false);
   });
   it('treats the anniversary of a ban as background, and that of the invasion as a date', () => {
     expect(matches('On the anniversary of the oil ban, Russia sells more crude to India')).toBe(false);
