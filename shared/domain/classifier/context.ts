@@ -68,6 +68,8 @@ const NO_NEW = [
   '"no new sanction*" "no further sanction*" "no additional sanction*" "no more sanction*"',
   '"keine neuen sanktion*" "keine weiteren sanktion*" "pas de nouvelles sanctions" "żadnych nowych sankcji"',
   '"никаких новых санкций" "жодних нових санкцій"',
+  // No ban in place: "faute d'interdiction", "in the absence of a ban".
+  '"faute d interdiction" "in the absence of a ban" "mangels eines verbots" "w braku zakazu"',
 ].join(' ');
 
 /** Cue lists per kind (see the module comment for what each hides). */
