@@ -48,7 +48,7 @@ const NEGATED_ACTIONS = [
   '"nouvelles sanctions" nałoż* nakład* znies* znosz* złagodz* "nowych sankcji" вводить ввести снимать снять снят*',
   'objęty objęta objęte objęci zdejm* zdjęci*',
   'отменять отменить смягч* "новых санкций" запроваджувати запровадити скасовувати скасувати',
-  'зніматиме знімати "нових санкцій" послаблен* послаблюва* послабити ослаблять ослабить "пом якшен*"',
+  'зніматиме знімати "нових санкцій" послаблен* послаблюва* послабити ослаблять ослабить "пом якшен*" размораж* розморож*',
 ].join(' ');
 
 /** Negations of an action (en, de, fr, pl, ru, uk); "won't" tokenises as "won t". */
@@ -136,7 +136,7 @@ const CUE_LISTS: Readonly<Record<Exclude<ContextKind, 'negation'>, string>> = {
     '"analysts say" "analysts said" "analysts expect" "analysts believe" "analyst says" "analyst said"',
     '"analysts warn" "analysts warned" "economists warn" "experts warn" "legal scholars" "legal experts"',
     '"think tank" bruegel "chatham house" "atlantic council" ecfr "kiel institute" pism osw csis rusi carnegie',
-    'brookings iiss ifri isw crea "centre for research on energy"',
+    'brookings iiss ifri isw crea "centre for research on energy" kse "київськ* школ* економік*" "киевск* школ* экономик*"',
     '"investors expect" "investors bet" "investors are betting" "investors hope" "traders bet"',
     '"markets expect" "markets are betting" "economists expect" "economists say" "observers say"',
     '"economists argue" "analysts argue" "experts argue" "experts say"',
@@ -199,7 +199,7 @@ const TRIGGERS: Readonly<Record<Exclude<ContextKind, 'negation'>, string>> = {
     'analysts analyst investors traders markets economists observers analysten analystes analitycy аналитики аналітики tank experts',
     'scholars legal',
     'ekonomiści экономисты економісти school studie study étude badania badanie исследование дослідження bruegel instytut',
-    'chatham atlantic ecfr kiel pism osw csis rusi carnegie brookings iiss ifri isw crea centre',
+    'chatham atlantic ecfr kiel pism osw csis rusi carnegie brookings iiss ifri isw crea centre kse київськ* киевск*',
   ].join(' '),
 };
 
