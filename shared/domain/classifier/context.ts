@@ -69,7 +69,7 @@ const NO_NEW = [
   '"keine neuen sanktion*" "keine weiteren sanktion*" "pas de nouvelles sanctions" "żadnych nowych sankcji"',
   '"никаких новых санкций" "жодних нових санкцій"',
   // No ban in place: "faute d'interdiction", "in the absence of a ban".
-  '"faute d interdiction" "in the absence of a ban" "mangels eines verbots" "w braku zakazu"',
+  '"faute d interdiction" "in the absence of a ban" "mangels eines verbots" "w braku zakazu" "yet to prohibit" "yet to ban"',
 ].join(' ');
 
 /** Cue lists per kind (see the module comment for what each hides). */
