@@ -26,6 +26,11 @@ const matches = (title: string, summary: string | null = null) =>
 /** The same in Polish: "ropy" (oil) near a sanctions word. */
 const ropa = compileMatcher([measure('pl', 'ropy NEAR/6 (sankcj* OR санкци*)')]);
 const plHit = (title: string) => ropa.classify({ title, summary: null }).length === 1;
+/** Whether a one-measure classifier for `query` matches a title. */
+function titleMatcher(query: string): (title: string) => boolean {
+  const classifier = compileMatcher([measure('q', query)]);
+  return (title) => classifier.classify({ title, summary: null }).length > 0;
+}
 
 describe('contextMask', () => {
   // Positions 0-9; clauses: 0-3 | 4-6 | 7-9; sentences: 0-6 | 7-9.
@@ -231,8 +236,7 @@ describe('context cues in the engine (any measure)', () => {
   });
   it('treats "three years of" a ban (an anniversary) as background', () => {
     expect(matches('Three years of the oil ban: who buys Russian crude now')).toBe(false);
-    const embargo = compileMatcher([measure('embargo', '*embargo*')]);
-    const hit = (title: string) => embargo.classify({ title, summary: null }).length > 0;
+    const hit = titleMatcher('*embargo*');
     expect(hit('Drei Jahre Ölembargo: Wer heute Russlands Rohöl kauft')).toBe(false);
     expect(hit('Trois ans d embargo pétrolier : qui achète encore le brut russe')).toBe(false);
     expect(hit('Ölembargo: Wer heute Russlands Rohöl kauft')).toBe(true);
@@ -245,8 +249,7 @@ describe('context cues in the engine (any measure)', () => {
   it('treats "since" a day just past as the date of what the item reports, not as background', () => {
     expect(matches('Since the 2022 oil ban, Russia sells its crude to India')).toBe(false);
     expect(matches('Since Monday the EU oil ban applies to Russian crude')).toBe(true);
-    const verbot = compileMatcher([measure('verbot', '*verbot*')]);
-    const hit = (title: string) => verbot.classify({ title, summary: null }).length > 0;
+    const hit = titleMatcher('*verbot*');
     expect(hit('Seit Sonntag gilt das Importverbot für russisches Uran')).toBe(true);
     expect(hit('Seit dem Importverbot kauft Europa weniger Uran')).toBe(false);
     // A day of the month dates the item; a year is background.
