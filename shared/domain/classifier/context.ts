@@ -146,6 +146,9 @@ const CUE_LISTS: Readonly<Record<Exclude<ContextKind, 'negation'>, string>> = {
     'studie "study finds" "study shows" "study says" "study estimates" "selon une étude" "une étude"',
     '"z badania" "badanie pokazuje" "исследование показ*" "дослідження показ*"',
     '"polski instytut ekonomiczny" "instytut ekonomiczny"',
+    // The IEA's monthly figures and estimates: an agency's analysis, not a sanctioning step.
+    'iea "international energy agency" energieagentur "agence internationale de l énergie"',
+    '"międzynarodowa agencja energetyczna" "международн* энергетическ* агентств*" "міжнародн* енергетичн* агентств*"',
   ].join(' '),
 };
 
@@ -159,10 +162,11 @@ const sinceExcept = (since: string, days: string, reach: number) =>
   `(${since} NOT (${since} NEAR/${reach} (${anyOf(days)})))`;
 const SINCE_CUES = [
   sinceExcept('since', 'today midnight monday tuesday wednesday thursday friday saturday sunday', 1),
+  // "seit dem 5. Februar": the day may come second, as in French.
   sinceExcept(
     'seit',
     `heute mitternacht montag dienstag mittwoch donnerstag freitag samstag sonntag ${DAYS_OF_MONTH}`,
-    1,
+    2,
   ),
   // "depuis le 1er", "depuis ce matin": the day word may come second.
   sinceExcept(
@@ -200,6 +204,7 @@ const TRIGGERS: Readonly<Record<Exclude<ContextKind, 'negation'>, string>> = {
     'scholars legal',
     'ekonomiści экономисты економісти school studie study étude badania badanie исследование дослідження bruegel instytut',
     'chatham atlantic ecfr kiel pism osw csis rusi carnegie brookings iiss ifri isw crea centre kse київськ* киевск*',
+    'iea agency energieagentur agence agencja агентств*',
   ].join(' '),
 };
 

@@ -220,6 +220,11 @@ describe('context cues in the engine (any measure)', () => {
     // "study" as a verb is no attribution.
     expect(matches('EU to study a ban on Russian oil')).toBe(true);
   });
+  it('treats the IEA’s figures as an agency’s analysis, not a development', () => {
+    expect(matches('IEA: the oil embargo cut Russian export revenue by a third')).toBe(false);
+    expect(matches('Internationale Energieagentur: das oil embargo drückt Moskaus Erlöse')).toBe(false);
+    expect(matches('The EU adopts an oil embargo on Russia')).toBe(true);
+  });
   it('treats "effectiveness of" sanctions as an assessment, not a development', () => {
     expect(matches('A podcast on the effectiveness of the oil sanctions')).toBe(false);
     expect(matches('Experts question the efficacy of the oil embargo')).toBe(false);
@@ -254,6 +259,7 @@ describe('context cues in the engine (any measure)', () => {
     expect(hit('Seit dem Importverbot kauft Europa weniger Uran')).toBe(false);
     // A day of the month dates the item; a year is background.
     expect(hit('Seit 1. März gilt das Importverbot für russische Diamanten')).toBe(true);
+    expect(hit('Seit dem 5. Februar gilt das Importverbot für russische Ölprodukte')).toBe(true);
     expect(hit('Seit 2022 gilt das Importverbot für russische Diamanten')).toBe(false);
   });
   it('treats the anniversary of a ban as background, and that of the invasion as a date', () => {
