@@ -1,6 +1,8 @@
 /**
  * `radar measures check [--measures FILE]`: validates a measures file (schema and query syntax of
- * every clause) and prints a one-line summary. Exit 0 when valid, 1 when the file is invalid.
+ * every clause) and prints a one-line summary. Exit 0 when valid, 1 when the file is invalid. A valid
+ * file can still carry warnings (stderr): a phrase written for an English possessive ("russia s
+ * central bank"), which never matches since the tokeniser drops "'s".
  *
  * `radar measures words [--measures FILE] [--items FILE] [--measure ID] [--limit N] [--json]`: for
  * each wildcard term (`sanction*`, `*verbot*`, `*bank`), and each bare term that matches a form
@@ -12,7 +14,7 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { loadMeasuresFile } from '../../shared/config/load-files.js';
-import { auditWildcards, wordCounts } from '../../shared/domain/classifier/term-audit.js';
+import { auditWildcards, possessivePhrases, wordCounts } from '../../shared/domain/classifier/term-audit.js';
 import { parseOptions } from '../args.js';
 import { type CliIo, UsageError } from '../io.js';
 import { DEFAULT_MEASURES_FILE, loadClassifier } from './classify.js';
@@ -38,6 +40,12 @@ export default async function measures(args: string[], io: CliIo): Promise<numbe
     io.stdout.write(
       `${file}: ok, ${classifier.measures.length} measures (${classifier.measures.map((m) => m.id).join(', ')}), rules version ${classifier.rulesVersion}\n`,
     );
+    // Valid, but a phrase written for an English possessive can never match: say so (exit 0).
+    for (const p of possessivePhrases(classifier.measures)) {
+      io.stderr.write(
+        `${file}: warning: measure "${p.measureId}" ${p.clause}: phrase "${p.phrase}" never matches a possessive ("'s" is dropped when text is tokenised); write "${p.suggestion}"\n`,
+      );
+    }
     return 0;
   } catch (err) {
     if (!isInputError(err)) throw err;

@@ -166,3 +166,69 @@ export function auditWildcards(
   // Most distinct words first (the broad terms to read), then most occurrences, then by name.
   return out.sort((a, b) => b.distinct - a.distinct || b.total - a.total || (a.term < b.term ? -1 : 1));
 }
+
+/** A phrase that can never match the English possessive it was written for ("russia s central bank"). */
+export interface PossessivePhrase {
+  measureId: string;
+  clause: 'query' | 'requires' | 'excludes';
+  /** The phrase as written (folded). */
+  phrase: string;
+  /** The same phrase without the lone "s": what "Russia's central bank" tokenises to. */
+  suggestion: string;
+}
+
+function phrases(node: QueryNode, out: (words: QueryWord[]) => void): void {
+  switch (node.kind) {
+    case 'term':
+      return;
+    case 'phrase':
+      out(node.words);
+      return;
+    case 'and':
+    case 'or':
+      for (const c of node.children) phrases(c, out);
+      return;
+    case 'not':
+    case 'field':
+      phrases(node.child, out);
+      return;
+    case 'near':
+      phrases(node.left, out);
+      phrases(node.right, out);
+  }
+}
+
+/**
+ * Phrases with a lone word "s" after a word: the tokeniser drops an English possessive ("Russia's"
+ * is the word "russia"), so `"russia s central bank"` never matches "Russia's central bank" and the
+ * analyst meant `"russia central bank"`. "u s" (U.S.) is a real pair of tokens and is not listed.
+ */
+export function possessivePhrases(measures: readonly Measure[]): PossessivePhrase[] {
+  const found: PossessivePhrase[] = [];
+  for (const m of measures) {
+    const clauses: Array<['query' | 'requires' | 'excludes', string | null | undefined]> = [
+      ['query', m.query],
+      ['requires', m.requires],
+      ['excludes', m.excludes],
+    ];
+    for (const [clause, text] of clauses) {
+      if (!text) continue;
+      phrases(parseQuery(text, m.id, clause), (words) => {
+        const lone = words.findIndex(
+          (w, i) => i > 0 && w.text === 's' && !w.prefix && words[i - 1]?.text !== 'u',
+        );
+        if (lone < 0) return;
+        const spell = (ws: QueryWord[]) => ws.map((w) => (w.prefix ? `${w.text}*` : w.text)).join(' ');
+        const phrase = spell(words);
+        if (found.some((f) => f.measureId === m.id && f.clause === clause && f.phrase === phrase)) return;
+        found.push({
+          measureId: m.id,
+          clause,
+          phrase,
+          suggestion: spell(words.filter((_, i) => i !== lone)),
+        });
+      });
+    }
+  }
+  return found;
+}

@@ -130,10 +130,25 @@ describe('radar classify', () => {
 });
 
 describe('radar measures check', () => {
-  it('accepts the default file and reports the measures', async () => {
-    const { code, stdout } = await run(measures, ['check']);
+  it('accepts the default file and reports the measures, with no warnings', async () => {
+    const { code, stdout, stderr } = await run(measures, ['check']);
     expect(code).toBe(0);
     expect(stdout).toMatch(/ok, 8 measures \(ru-energy, .*relief\), rules version [0-9a-f]{16}/);
+    expect(stderr).toBe('');
+  });
+  it('warns (exit 0) about a phrase written for an English possessive, which never matches', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'radar-measures-'));
+    const file = join(dir, 'possessive.yaml');
+    writeFileSync(
+      file,
+      'measures:\n  - id: x\n    name: x\n    severity: low\n    query: \'"russia s central bank" OR "u s treasury"\'\n',
+    );
+    const { code, stderr } = await run(measures, ['check', '--measures', file]);
+    expect(code).toBe(0);
+    // "u s" is how U.S. tokenises: a real pair of words, not a possessive.
+    expect(stderr).toBe(
+      `${file}: warning: measure "x" query: phrase "russia s central bank" never matches a possessive ("'s" is dropped when text is tokenised); write "russia central bank"\n`,
+    );
   });
   it('names the file, measure, clause and position of a bad query and exits 1', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'radar-measures-'));
