@@ -62,6 +62,18 @@ export interface ContextExplanation {
 
 type Hits = readonly number[];
 
+/**
+ * An OR node's children split in two: its phrases, as their pids (tested first through the
+ * per-item phrase stamps, a typed-array read each, instead of a call each) and nodes, and the rest
+ * in their compiled order. The shared blocks are ORs of hundreds of phrases, few of which occur
+ * in any one item.
+ */
+interface OrParts {
+  readonly pids: Int32Array;
+  readonly phrases: readonly CompiledNode[];
+  readonly others: readonly CompiledNode[];
+}
+
 const EMPTY_HITS: Hits = [];
 /** Evidence spans per match (query phrases first). */
 const MAX_EVIDENCE = 6;
@@ -188,6 +200,8 @@ export class CompiledClassifier implements Classifier {
   private readonly testValue: Uint8Array;
   private readonly hitStamp: Int32Array;
   private readonly hitValue: Array<Hits | null>;
+  /** Per node id: an OR node's phrase children apart (OrParts), null for other nodes and ORs without phrases. */
+  private readonly orParts: Array<OrParts | null>;
 
   get rulesVersion(): string {
     return this.set.rulesVersion;
@@ -218,6 +232,17 @@ export class CompiledClassifier implements Classifier {
     this.testValue = new Uint8Array(set.nodeCount * SLOTS);
     this.hitStamp = new Int32Array(set.nodeCount * SLOTS);
     this.hitValue = new Array<Hits | null>(set.nodeCount * SLOTS).fill(null);
+    this.orParts = new Array<OrParts | null>(set.nodeCount).fill(null);
+    for (const node of set.nodes) {
+      if (node.k !== 'or') continue;
+      const phrases = node.children.filter((c) => c.k === 'phrase');
+      if (phrases.length === 0) continue;
+      this.orParts[node.id] = {
+        pids: Int32Array.from(phrases, (c) => (c as Extract<CompiledNode, { k: 'phrase' }>).pid),
+        phrases,
+        others: node.children.filter((c) => c.k !== 'phrase'),
+      };
+    }
   }
 
   classify(text: ClassifiableText): MeasureMatch[] {
@@ -797,10 +822,21 @@ export class CompiledClassifier implements Classifier {
       case 'and':
         for (const child of node.children) if (!this.test(child, mask)) return false;
         return true;
-      case 'or':
+      case 'or': {
         if (node.gate >= 0 && (this.anyFields(node.gate) & mask) === 0) return false;
-        for (const child of node.children) if (this.test(child, mask)) return true;
+        const parts = this.orParts[node.id] as OrParts | null;
+        if (parts === null) {
+          for (const child of node.children) if (this.test(child, mask)) return true;
+          return false;
+        }
+        const { pids, phrases, others } = parts;
+        const stamp = this.phraseStamp;
+        const gen = this.gen;
+        for (let i = 0; i < others.length; i++) if (this.test(others[i] as CompiledNode, mask)) return true;
+        for (let i = 0; i < pids.length; i++)
+          if (stamp[pids[i] as number] === gen && this.test(phrases[i] as CompiledNode, mask)) return true;
         return false;
+      }
       case 'not':
         return !this.test(node.child, mask);
       case 'field':
@@ -899,7 +935,25 @@ export class CompiledClassifier implements Classifier {
       case 'or': {
         let out: Hits | null = null;
         let copied = false;
-        for (const child of node.children) {
+        // Phrases whose anchor is absent cannot hold: with OrParts they are skipped on their stamp.
+        const parts = this.orParts[node.id] as OrParts | null;
+        const children = parts === null ? node.children : parts.others;
+        if (parts !== null) {
+          const { pids, phrases } = parts;
+          for (let i = 0; i < pids.length; i++) {
+            if (this.phraseStamp[pids[i] as number] !== this.gen) continue;
+            const r = this.evaluate(phrases[i] as CompiledNode, mask);
+            if (r === null) continue;
+            if (out === null) out = r;
+            else {
+              const acc: number[] = copied ? (out as number[]) : out.slice();
+              copied = true;
+              for (let j = 0; j < r.length; j++) acc.push(r[j] as number);
+              out = acc;
+            }
+          }
+        }
+        for (const child of children) {
           if (!this.test(child, mask)) continue;
           const r = this.evaluate(child, mask);
           if (r === null) continue;
