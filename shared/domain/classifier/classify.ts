@@ -935,33 +935,27 @@ export class CompiledClassifier implements Classifier {
       case 'or': {
         let out: Hits | null = null;
         let copied = false;
-        // Phrases whose anchor is absent cannot hold: with OrParts they are skipped on their stamp.
+        // Phrases whose anchor is absent cannot hold: with OrParts they are skipped on their stamp
+        // (phrases first, then the other children, in one loop).
         const parts = this.orParts[node.id] as OrParts | null;
         const children = parts === null ? node.children : parts.others;
-        if (parts !== null) {
-          const { pids, phrases } = parts;
-          for (let i = 0; i < pids.length; i++) {
-            if (this.phraseStamp[pids[i] as number] !== this.gen) continue;
-            const r = this.evaluate(phrases[i] as CompiledNode, mask);
-            if (r === null) continue;
-            if (out === null) out = r;
-            else {
-              const acc: number[] = copied ? (out as number[]) : out.slice();
-              copied = true;
-              for (let j = 0; j < r.length; j++) acc.push(r[j] as number);
-              out = acc;
-            }
+        const nPhrases = parts === null ? 0 : parts.pids.length;
+        for (let i = 0; i < nPhrases + children.length; i++) {
+          let child: CompiledNode;
+          if (i < nPhrases) {
+            if (this.phraseStamp[(parts as OrParts).pids[i] as number] !== this.gen) continue;
+            child = (parts as OrParts).phrases[i] as CompiledNode;
+          } else {
+            child = children[i - nPhrases] as CompiledNode;
+            if (!this.test(child, mask)) continue;
           }
-        }
-        for (const child of children) {
-          if (!this.test(child, mask)) continue;
           const r = this.evaluate(child, mask);
           if (r === null) continue;
           if (out === null) out = r;
           else {
             const acc: number[] = copied ? (out as number[]) : out.slice();
             copied = true;
-            for (let i = 0; i < r.length; i++) acc.push(r[i] as number);
+            for (let j = 0; j < r.length; j++) acc.push(r[j] as number);
             out = acc;
           }
         }

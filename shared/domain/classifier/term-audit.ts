@@ -44,27 +44,46 @@ function spell(text: string, kind: WildcardKind): string {
         : text;
 }
 
-function collect(node: QueryNode, out: (w: QueryWord) => void): void {
+/** Visits the bare terms and the phrases of a query tree. */
+function walk(node: QueryNode, onTerm: (w: QueryWord) => void, onPhrase: (words: QueryWord[]) => void): void {
   switch (node.kind) {
     case 'term':
-      out(node.word);
+      onTerm(node.word);
       return;
     case 'phrase':
-      // A wildcard inside a phrase only matches next to the phrase's other words: not listed.
+      onPhrase(node.words);
       return;
     case 'and':
     case 'or':
-      for (const c of node.children) collect(c, out);
+      for (const c of node.children) walk(c, onTerm, onPhrase);
       return;
     case 'not':
     case 'field':
-      collect(node.child, out);
+      walk(node.child, onTerm, onPhrase);
       return;
     case 'near':
-      collect(node.left, out);
-      collect(node.right, out);
+      walk(node.left, onTerm, onPhrase);
+      walk(node.right, onTerm, onPhrase);
   }
 }
+
+type ClauseName = 'query' | 'requires' | 'excludes';
+
+/** The parsed clauses a measure has (definitions already expanded by the loader). */
+function clausesOf(m: Measure): Array<[ClauseName, QueryNode]> {
+  const out: Array<[ClauseName, QueryNode]> = [];
+  for (const [clause, text] of [
+    ['query', m.query],
+    ['requires', m.requires],
+    ['excludes', m.excludes],
+  ] as Array<[ClauseName, string | null | undefined]>) {
+    if (text) out.push([clause, parseQuery(text, m.id, clause)]);
+  }
+  return out;
+}
+
+const NO_PHRASE = (): void => {};
+const NO_TERM = (): void => {};
 
 /** Counts of each distinct folded word of the texts. */
 export function wordCounts(texts: Iterable<string>): Map<string, number> {
@@ -90,26 +109,25 @@ export function auditWildcards(
   >();
   for (const m of measures) {
     if (options.measureId !== undefined && m.id !== options.measureId) continue;
-    const clauses: Array<['query' | 'requires' | 'excludes', string | null | undefined]> = [
-      ['query', m.query],
-      ['requires', m.requires],
-      ['excludes', m.excludes],
-    ];
-    for (const [clause, text] of clauses) {
-      if (!text) continue;
-      collect(parseQuery(text, m.id, clause), (w) => {
-        const kind = kindOf(w);
-        if (kind === null) return;
-        // Bare terms with one stem ("plan", "plans") are one entry: they match the same words.
-        const key = kind === 'inflected' ? `~${stem(w.text)}` : spell(w.text, kind);
-        let entry = terms.get(key);
-        if (entry === undefined) {
-          entry = { text: w.text, kind, measures: new Set(), written: new Set() };
-          terms.set(key, entry);
-        }
-        entry.measures.add(m.id);
-        entry.written.add(w.text);
-      });
+    for (const [, tree] of clausesOf(m)) {
+      // A wildcard inside a phrase only matches next to the phrase's other words: not listed.
+      walk(
+        tree,
+        (w) => {
+          const kind = kindOf(w);
+          if (kind === null) return;
+          // Bare terms with one stem ("plan", "plans") are one entry: they match the same words.
+          const key = kind === 'inflected' ? `~${stem(w.text)}` : spell(w.text, kind);
+          let entry = terms.get(key);
+          if (entry === undefined) {
+            entry = { text: w.text, kind, measures: new Set(), written: new Set() };
+            terms.set(key, entry);
+          }
+          entry.measures.add(m.id);
+          entry.written.add(w.text);
+        },
+        NO_PHRASE,
+      );
     }
   }
   // Prefixes by binary search over the sorted words; inner and tail words by a scan (they are few).
@@ -170,32 +188,11 @@ export function auditWildcards(
 /** A phrase that can never match the English possessive it was written for ("russia s central bank"). */
 export interface PossessivePhrase {
   measureId: string;
-  clause: 'query' | 'requires' | 'excludes';
+  clause: ClauseName;
   /** The phrase as written (folded). */
   phrase: string;
   /** The same phrase without the lone "s": what "Russia's central bank" tokenises to. */
   suggestion: string;
-}
-
-function phrases(node: QueryNode, out: (words: QueryWord[]) => void): void {
-  switch (node.kind) {
-    case 'term':
-      return;
-    case 'phrase':
-      out(node.words);
-      return;
-    case 'and':
-    case 'or':
-      for (const c of node.children) phrases(c, out);
-      return;
-    case 'not':
-    case 'field':
-      phrases(node.child, out);
-      return;
-    case 'near':
-      phrases(node.left, out);
-      phrases(node.right, out);
-  }
 }
 
 /**
@@ -206,14 +203,8 @@ function phrases(node: QueryNode, out: (words: QueryWord[]) => void): void {
 export function possessivePhrases(measures: readonly Measure[]): PossessivePhrase[] {
   const found: PossessivePhrase[] = [];
   for (const m of measures) {
-    const clauses: Array<['query' | 'requires' | 'excludes', string | null | undefined]> = [
-      ['query', m.query],
-      ['requires', m.requires],
-      ['excludes', m.excludes],
-    ];
-    for (const [clause, text] of clauses) {
-      if (!text) continue;
-      phrases(parseQuery(text, m.id, clause), (words) => {
+    for (const [clause, tree] of clausesOf(m)) {
+      walk(tree, NO_TERM, (words) => {
         const lone = words.findIndex(
           (w, i) => i > 0 && w.text === 's' && !w.prefix && words[i - 1]?.text !== 'u',
         );
