@@ -75,7 +75,7 @@ const NO_NEW = [
 /** Cue lists per kind (see the module comment for what each hides). */
 const CUE_LISTS: Readonly<Record<Exclude<ContextKind, 'negation'>, string>> = {
   forward: [
-    'despite "in spite of" notwithstanding "years after" "year after" "months after"',
+    '"years after" "year after" "months after"',
     '"weeks after" "week after" "days after" "day after" "even after" "after a ban" "after an embargo"',
     '"after the ban" "after the eu ban" "after eu ban" "after the embargo" "after the eu embargo"',
     '"following the ban" "following the embargo" "following the eu ban"',
@@ -107,9 +107,9 @@ const CUE_LISTS: Readonly<Record<Exclude<ContextKind, 'negation'>, string>> = {
     '"a year of" "two years of" "three years of" "four years of" "ein jahr nach" "ein jahr seit" "ein jahr krieg" "ein jahr sanktionen" "zwei jahre" "drei jahre"',
     '"vier jahre" "un an de" "deux ans de" "trois ans de" "trois ans d" "quatre ans de"',
     '"na wpływ" "wpływ na" "wpływu" "skutki" "skutków" "efekt nowych" "efekt sankcji" "efektem sankcji"',
-    'trotz "jahre nach" "hoffnung auf" "hoffen dass" "hofft dass" malgré "ans après"',
-    '"l espoir" "espoir de" "od czasu" mimo pomimo "lat po" nadzieję nadzieje nadziei',
-    '"несмотря на" спустя "со времени" надежд* надія надії надію "незважаючи на" попри',
+    '"jahre nach" "hoffnung auf" "hoffen dass" "hofft dass" "ans après"',
+    '"l espoir" "espoir de" "od czasu" "lat po" nadzieję nadzieje nadziei',
+    'спустя "со времени" надежд* надія надії надію',
     `${years('od')} ${years('с')} ${years('з')}`,
   ].join(' '),
   clause: [
@@ -139,7 +139,9 @@ const CUE_LISTS: Readonly<Record<Exclude<ContextKind, 'negation'>, string>> = {
     'brookings iiss ifri isw crea "centre for research on energy" kse "київськ* школ* економік*" "киевск* школ* экономик*"',
     '"investors expect" "investors bet" "investors are betting" "investors hope" "traders bet"',
     '"markets expect" "markets are betting" "economists expect" "economists say" "observers say"',
-    '"economists argue" "analysts argue" "experts argue" "experts say"',
+    '"economists argue" "analysts argue" "experts argue" "experts say" "analysts at"',
+    // Banks' research desks and ship-tracking firms: forecasts and counts, not a sanctioning step.
+    'goldman kpler vortexa rystad "capital economics" "oxford economics" "energy aspects"',
     '"analysten erwarten" "selon les analystes" analitycy аналитики аналітики ekonomiści экономисты',
     'економісти "school of economics"',
     // A study's findings ("Crea-Studie: … kosten Moskau"), not an authority's step.
@@ -177,6 +179,24 @@ const SINCE_CUES = [
 ].join(' OR ');
 
 /**
+ * "Despite" opens a background clause ("despite sanctions, exports rose"), except beside a permission:
+ * "a licence lets the refineries keep operating despite the sanctions", "pozwala płacić mimo sankcji"
+ * report the easing itself, and the measure it eases is what the clause names.
+ */
+const PERMISSIONS = [
+  'allow allows allowed allowing permit permits permitted permitting let lets letting authoris* authoriz*',
+  'licen* licencj* lizenz* лиценз* ліценз* pozwol* pozwala* zezwol* zezwala* umożliwi* erlaub* gestatt*',
+  'genehmig* ermöglich* autoris* permet* permis permettant разреш* позвол* дозвол*',
+].join(' ');
+const despiteExcept = (despite: string) => `(${despite} NOT (${despite} NEAR/8 (${anyOf(PERMISSIONS)})))`;
+const DESPITE_CUES = anyOf(
+  'despite "in spite of" notwithstanding trotz malgré mimo pomimo "несмотря на" "незважаючи на" попри',
+)
+  .split(' OR ')
+  .map(despiteExcept)
+  .join(' OR ');
+
+/**
  * Per kind, words one of which every cue of the kind contains, chosen as its least common word: tested
  * before the cue query (not ANDed into it, which would add their hits to the cue's), so an item without one (most items) costs one lookup, not a
  * test of every phrase (whose own rarest word is often a common one such as "have").
@@ -204,7 +224,7 @@ const TRIGGERS: Readonly<Record<Exclude<ContextKind, 'negation'>, string>> = {
     'scholars legal',
     'ekonomiści экономисты економісти school studie study étude badania badanie исследование дослідження bruegel instytut',
     'chatham atlantic ecfr kiel pism osw csis rusi carnegie brookings iiss ifri isw crea centre kse київськ* киевск*',
-    'iea agency energieagentur agence agencja агентств*',
+    'iea agency energieagentur agence agencja агентств* goldman kpler vortexa rystad capital oxford aspects',
   ].join(' '),
 };
 
@@ -218,7 +238,7 @@ export const CONTEXT_TRIGGERS: Readonly<Record<ContextKind, string | null>> = {
 
 /** Cue queries per kind, in the measure query language. */
 export const CONTEXT_CUES: Readonly<Record<ContextKind, string>> = {
-  forward: `${anyOf(CUE_LISTS.forward)} OR ${SINCE_CUES}`,
+  forward: `${anyOf(CUE_LISTS.forward)} OR ${SINCE_CUES} OR ${DESPITE_CUES}`,
   clause: anyOf(CUE_LISTS.clause),
   sentence: anyOf(CUE_LISTS.sentence),
   // The actions first: NEAR tests its left operand first, and they are the rarer side.

@@ -262,6 +262,23 @@ describe('context cues in the engine (any measure)', () => {
     expect(hit('Seit dem 5. Februar gilt das Importverbot für russische Ölprodukte')).toBe(true);
     expect(hit('Seit 2022 gilt das Importverbot für russische Diamanten')).toBe(false);
   });
+  it('treats "despite" sanctions as background, except in the clause of a permission that eases them', () => {
+    expect(matches('Despite the oil sanctions, Russia sells its crude to India')).toBe(false);
+    expect(matches('Exports rose despite the oil ban on Russia')).toBe(false);
+    // A licence or permission "despite" the sanctions reports the easing and names what it eases.
+    expect(matches('A US licence lets the refinery keep operating despite the oil sanctions')).toBe(true);
+    expect(plHit('Amerykanie pozwolili kupować ropy mimo sankcji')).toBe(true);
+    expect(plHit('Indie kupują więcej ropy mimo sankcji')).toBe(false);
+    const hit = titleMatcher('санкци*');
+    expect(hit('Лицензия позволяет покупателям завершать сделки, несмотря на санкции')).toBe(true);
+    expect(hit('Экспорт вырос, несмотря на санкции')).toBe(false);
+  });
+  it('treats banks\u2019 research desks and ship trackers as attribution', () => {
+    expect(matches('Goldman sees limited hit to supply from the oil sanctions')).toBe(false);
+    expect(matches('Kpler: oil ban has cut Russian loadings by a fifth')).toBe(false);
+    expect(matches('Analysts at the bank said the oil ban would be rerouted within months')).toBe(false);
+    expect(matches('The EU adopts an oil ban on Russia, the bank said')).toBe(true);
+  });
   it('treats the anniversary of a ban as background, and that of the invasion as a date', () => {
     expect(matches('On the anniversary of the oil ban, Russia sells more crude to India')).toBe(false);
     expect(matches('The package agreed on the anniversary of the invasion bans Russian oil')).toBe(true);
