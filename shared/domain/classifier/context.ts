@@ -101,6 +101,7 @@ const CUE_LISTS: Readonly<Record<Exclude<ContextKind, 'negation'>, string>> = {
     // A step told as the cause of what the item reports: "Nayara cuts runs after EU sanctions".
     '"after sanctions" "after the sanctions" "after eu sanctions" "after oil sanctions" "after energy sanctions"',
     '"after western sanctions" "after us blacklisting" "after the blacklisting" "after its blacklisting"',
+    '"après la désignation" "après l inscription" "après leur inscription"',
     '"po sankcjach" "po objęciu" "po unijnych sankcjach"',
     '"po zachodnich sankcjach" "nach den sanktionen" "après les sanctions" "после санкций" "після санкцій"',
     '"после американских санкций" "после западных санкций" "після американських санкцій" "після західних санкцій"',

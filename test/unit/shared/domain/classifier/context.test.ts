@@ -186,6 +186,13 @@ describe('context cues in the engine (any measure)', () => {
     expect(plHit('Ceny ropy rosną po sankcjach')).toBe(false);
     expect(plHit('Koncern sprzedaje rafinerię ropy z powodu sankcji')).toBe(false);
     expect(plHit('Prezes koncernu ropy odchodzi. Powodem sankcje')).toBe(false);
+    const sanctionsFr = titleMatcher('pétrol* NEAR/8 (sanction* OR désignation*)');
+    expect(sanctionsFr('Un raffineur réduit ses achats de pétrole après la désignation de Rosneft')).toBe(
+      false,
+    );
+    expect(sanctionsFr('Washington annonce la désignation de Rosneft, premier groupe pétrolier russe')).toBe(
+      true,
+    );
     // The step itself still matches, and "after US sanctions" is left alone (it names the step).
     expect(matches('EU adopts oil sanctions after talks')).toBe(true);
     expect(matches('Oil tanker seized after US sanctions on its owner')).toBe(true);
