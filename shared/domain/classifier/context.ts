@@ -139,6 +139,7 @@ const CUE_LISTS: Readonly<Record<Exclude<ContextKind, 'negation'>, string>> = {
     '"think tank" bruegel "chatham house" "atlantic council" ecfr "kiel institute" pism osw csis rusi carnegie',
     'brookings iiss ifri isw crea "centre for research on energy" kse "київськ* школ* економік*" "киевск* школ* экономик*"',
     '"investors expect" "investors bet" "investors are betting" "investors hope" "traders bet"',
+    '"investors speculated" "investors speculate" "traders speculated" "markets speculated"',
     '"markets expect" "markets are betting" "economists expect" "economists say" "observers say"',
     '"economists argue" "analysts argue" "experts argue" "experts say" "analysts at"',
     // Banks' research desks and ship-tracking firms: forecasts and counts, not a sanctioning step.
