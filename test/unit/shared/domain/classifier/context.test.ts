@@ -170,6 +170,12 @@ describe('context cues in the engine (any measure)', () => {
     expect(hit('Польща: żadnego złagodzenia sankcji wobec Rosji')).toBe(false);
     expect(hit('ЄС обговорює послаблення санкцій проти Білорусі')).toBe(true);
   });
+  it('reads "не разморозят" (will not unfreeze) as a negated easing', () => {
+    const hit = titleMatcher('(размороз* OR розмороз*) NEAR/4 (резерв* OR актив*)');
+    expect(hit('G7: резервы Банка России не разморозят, пока Москва не заплатит')).toBe(false);
+    expect(hit('ЄС не розморозить активи Банку Росії')).toBe(false);
+    expect(hit('США разморозят часть резервов Банка России')).toBe(true);
+  });
   it('treats the "architect of" a measure as background', () => {
     expect(matches('Treasury official, architect of the Russian oil sanctions, to leave')).toBe(false);
     expect(
