@@ -227,7 +227,7 @@ const TRIGGERS: Readonly<Record<Exclude<ContextKind, 'negation'>, string>> = {
     'scholars legal',
     'ekonomiści экономисты економісти school studie study étude badania badanie исследование дослідження bruegel instytut',
     'chatham atlantic ecfr kiel pism osw csis rusi carnegie brookings iiss ifri isw crea centre kse київськ* киевск*',
-    'iea agency energieagentur agence agencja агентств* goldman kpler vortexa rystad capital oxford aspects',
+    'iea agency energieagentur agence agencja агентств* goldman kpler vortexa rystad economics aspects',
   ].join(' '),
 };
 
