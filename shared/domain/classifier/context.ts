@@ -78,6 +78,7 @@ const CUE_LISTS: Readonly<Record<Exclude<ContextKind, 'negation'>, string>> = {
   forward: [
     '"years after" "year after" "months after"',
     '"weeks after" "week after" "days after" "day after" "even after" "after a ban" "after an embargo"',
+    '"weeks following" "in the weeks after" "semaines suivant" "dans les semaines qui ont suivi" "wochen nach" "w tygodniach po"',
     '"after the ban" "after the eu ban" "after eu ban" "after the embargo" "after the eu embargo"',
     '"following the ban" "following the embargo" "following the eu ban"',
     '"after a court" "after an eu court" "after the court" "after the eu court" "prospect of" "prospects of"',
@@ -210,7 +211,7 @@ const TRIGGERS: Readonly<Record<Exclude<ContextKind, 'negation'>, string>> = {
     'illusive illusory wishful speculation bets betting impact effect effects effectiveness efficacy toll cost seit trotz',
     'showing suggesting result wyniku wynikiem because за через earlier architect architects',
     'wpływ wpływu skutki skutków auswirkungen efekt efektem prospect prospects year years jahr jahre an ans',
-    'nach hoffnung hoffen hofft depuis malgré après espoir czasu mimo pomimo po nadzieję nadzieje',
+    'nach hoffnung hoffen hofft depuis malgré après espoir czasu mimo pomimo po nadzieję nadzieje suivant suivi',
     `nadziei несмотря спустя времени надежд* надія надії надію незважаючи попри ${PAST_YEARS.join(' ')}`,
     'avoid fear fears threat wary angst furcht crainte peur craignant obawie obawy obawiając boją boi опасаясь',
     'exemption waiver powodu powodem',
