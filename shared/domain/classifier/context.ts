@@ -134,6 +134,7 @@ const CUE_LISTS: Readonly<Record<Exclude<ContextKind, 'negation'>, string>> = {
     '"wcześniej objęt*" "wcześniej zamrożon*" "wcześniej nałożon*" "ранее отключен*" "ранее отрезан*"',
     '"ранее введенн*" "ранее попавш*" "раніше відключен*" "раніше відрізан*" "раніше запроваджен*"',
     '"bereits ausgeschlossen*" "zuvor ausgeschlossen*" "déjà exclu*" "déjà déconnect*"',
+    '"designated earlier" "sanctioned earlier" "listed earlier" "blacklisted earlier"',
   ].join(' '),
   sentence: [
     '"analysts say" "analysts said" "analysts expect" "analysts believe" "analyst says" "analyst said"',
@@ -220,7 +221,7 @@ const TRIGGERS: Readonly<Record<Exclude<ContextKind, 'negation'>, string>> = {
   clause: [
     'imposed place hit hurt damaged crippled squeezed weighed taken cut dented hurting biting stopped already impact',
     'verhängt* déjà obowiązując* obowiązujące введенн* действующи* запроваджен* чинні',
-    'previously wcześniej ранее раніше bereits zuvor',
+    'previously wcześniej ранее раніше bereits zuvor earlier',
     PAST_YEARS.join(' '),
   ].join(' '),
   sentence: [

@@ -147,6 +147,9 @@ describe('context cues in the engine (any measure)', () => {
     expect(matches('Prices jump after the EU bans Russian oil')).toBe(true);
   });
   it('treats a step told as earlier ("previously cut off", "wcześniej odłączone") as background', () => {
+    expect(matches('Oil tankers designated earlier this year sit idle off the coast, oil traders say')).toBe(
+      false,
+    );
     const banks = compileMatcher([
       measure(
         'banks',
