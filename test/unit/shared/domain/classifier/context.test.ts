@@ -296,6 +296,9 @@ describe('context cues in the engine (any measure)', () => {
     expect(matches('Rouble firms as investors speculated that talks could bring an end to the oil ban')).toBe(
       false,
     );
+    expect(matches('Nomura says the oil ban will cut Russian exports by a fifth')).toBe(false);
+    expect(plHit('Analityk: sankcje na dostawy ropy z Rosji nie podniosą cen')).toBe(false);
+    expect(plHit('USA nakładają sankcje na dostawy ropy z Rosji')).toBe(true);
     expect(matches('The EU adopts an oil ban on Russia, the bank said')).toBe(true);
   });
   it('treats the anniversary of a ban as background, and that of the invasion as a date', () => {
