@@ -147,7 +147,7 @@ const CUE_LISTS: Readonly<Record<Exclude<ContextKind, 'negation'>, string>> = {
     '"economists argue" "analysts argue" "experts argue" "experts say" "analysts at"',
     // Banks' research desks and ship-tracking firms: forecasts and counts, not a sanctioning step.
     'goldman kpler vortexa rystad nomura "capital economics" "oxford economics" "energy aspects"',
-    'analityk "ekspert ostrzega" "eksperci ostrzegają" "ekspert uważa" "ekspert ocenia"',
+    'analityk ekspertka "ekspert ostrzega" "eksperci ostrzegają" "ekspert uważa" "ekspert ocenia"',
     '"analysten erwarten" "selon les analystes" analitycy аналитики аналітики ekonomiści экономисты',
     'економісти "school of economics"',
     // A study's findings ("Crea-Studie: … kosten Moskau"), not an authority's step.
@@ -231,7 +231,7 @@ const TRIGGERS: Readonly<Record<Exclude<ContextKind, 'negation'>, string>> = {
     'ekonomiści экономисты економісти school studie study étude badania badanie исследование дослідження bruegel instytut',
     'chatham atlantic ecfr kiel pism osw csis rusi carnegie brookings iiss ifri isw crea centre kse київськ* киевск*',
     'iea agency energieagentur agence agencja агентств* goldman kpler vortexa rystad economics aspects nomura',
-    'analityk ekspert eksperci',
+    'analityk ekspertka ekspert eksperci',
   ].join(' '),
 };
 
