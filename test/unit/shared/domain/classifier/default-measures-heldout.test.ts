@@ -45,7 +45,6 @@ const KNOWN_MISSES: Record<string, { got: string[]; why: string }> = {
     got: [],
     why: '"nie będą kupować rosyjskiej ropy" (will not buy): a stop stated as a negation, no ban word',
   },
-  t21: { got: [], why: 'an EU delisting of "three businessmen" with no Russia term; relief requires one' },
   q10: {
     got: ['eu-package', 'shadow-fleet'],
     why: 'a package announced as one that "would hit ... its shadow fleet" reads as a shadow-fleet proposal',
