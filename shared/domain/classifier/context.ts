@@ -166,18 +166,19 @@ const CUE_LISTS: Readonly<Record<Exclude<ContextKind, 'negation'>, string>> = {
  * stays background. One NEAR per language against a list of days: the exception costs one test.
  */
 const DAYS_OF_MONTH = Array.from({ length: 31 }, (_, i) => String(i + 1)).join(' ');
-const sinceExcept = (since: string, days: string, reach: number) =>
-  `(${since} NOT (${since} NEAR/${reach} (${anyOf(days)})))`;
+/** A cue that does not count within `reach` words of any of `words` (either side). */
+const cueExcept = (cue: string, words: string, reach: number) =>
+  `(${cue} NOT (${cue} NEAR/${reach} (${anyOf(words)})))`;
 const SINCE_CUES = [
-  sinceExcept('since', 'today midnight monday tuesday wednesday thursday friday saturday sunday', 1),
+  cueExcept('since', 'today midnight monday tuesday wednesday thursday friday saturday sunday', 1),
   // "seit dem 5. Februar": the day may come second, as in French.
-  sinceExcept(
+  cueExcept(
     'seit',
     `heute mitternacht montag dienstag mittwoch donnerstag freitag samstag sonntag ${DAYS_OF_MONTH}`,
     2,
   ),
   // "depuis le 1er", "depuis ce matin": the day word may come second.
-  sinceExcept(
+  cueExcept(
     'depuis',
     `aujourd matin minuit lundi mardi mercredi jeudi vendredi samedi dimanche 1er ${DAYS_OF_MONTH}`,
     2,
@@ -194,12 +195,11 @@ const PERMISSIONS = [
   'licen* licencj* lizenz* лиценз* ліценз* pozwol* pozwala* zezwol* zezwala* umożliwi* erlaub* gestatt*',
   'genehmig* ermöglich* autoris* permet* permis permettant разреш* позвол* дозвол*',
 ].join(' ');
-const despiteExcept = (despite: string) => `(${despite} NOT (${despite} NEAR/8 (${anyOf(PERMISSIONS)})))`;
 const DESPITE_CUES = anyOf(
   'despite "in spite of" notwithstanding trotz malgré mimo pomimo "несмотря на" "незважаючи на" попри',
 )
   .split(' OR ')
-  .map(despiteExcept)
+  .map((despite) => cueExcept(despite, PERMISSIONS, 8))
   .join(' OR ');
 
 /**
