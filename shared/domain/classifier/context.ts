@@ -146,7 +146,9 @@ const CUE_LISTS: Readonly<Record<Exclude<ContextKind, 'negation'>, string>> = {
     '"markets expect" "markets are betting" "economists expect" "economists say" "observers say"',
     '"economists argue" "analysts argue" "experts argue" "experts say" "analysts at"',
     // Banks' research desks and ship-tracking firms: forecasts and counts, not a sanctioning step.
-    'goldman kpler vortexa rystad nomura "capital economics" "oxford economics" "energy aspects"',
+    'goldman kpler vortexa rystad nomura synmax tankertrackers "capital economics" "oxford economics" "energy aspects"',
+    // The IMF's forecasts and warnings: an international body's view, not a sanctioning step.
+    'imf "international monetary fund" mfw "międzynarodowy fundusz walutowy" iwf "internationaler währungsfonds" fmi мвф',
     'analityk ekspertka "ekspert ostrzega" "eksperci ostrzegają" "ekspert uważa" "ekspert ocenia"',
     '"analysten erwarten" "selon les analystes" analitycy аналитики аналітики ekonomiści экономисты',
     'економісти "school of economics"',
@@ -231,6 +233,7 @@ const TRIGGERS: Readonly<Record<Exclude<ContextKind, 'negation'>, string>> = {
     'ekonomiści экономисты економісти school studie study étude badania badanie исследование дослідження bruegel instytut',
     'chatham atlantic ecfr kiel pism osw csis rusi carnegie brookings iiss ifri isw crea centre kse київськ* киевск*',
     'iea agency energieagentur agence agencja агентств* goldman kpler vortexa rystad economics aspects nomura',
+    'synmax tankertrackers imf monetary mfw walutowy iwf währungsfonds fmi мвф',
     'analityk ekspertka ekspert eksperci',
   ].join(' '),
 };

@@ -297,6 +297,8 @@ describe('context cues in the engine (any measure)', () => {
       false,
     );
     expect(matches('Nomura says the oil ban will cut Russian exports by a fifth')).toBe(false);
+    expect(matches('IMF warns that the oil ban will cut Russian growth')).toBe(false);
+    expect(matches('Tanker with banned Russian oil spotted off China, according to SynMax')).toBe(false);
     expect(plHit('Analityk: sankcje na dostawy ropy z Rosji nie podniosą cen')).toBe(false);
     expect(plHit('USA nakładają sankcje na dostawy ropy z Rosji')).toBe(true);
     expect(matches('The EU adopts an oil ban on Russia, the bank said')).toBe(true);
