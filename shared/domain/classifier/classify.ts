@@ -517,7 +517,7 @@ export class CompiledClassifier implements Classifier {
    */
   private scan(text: string, field: number): void {
     const n = text.length;
-    const { row, dense, oneSym, oneChild } = this.trie;
+    const { dense, next } = this.trie;
     // The inner/tail matcher walks alongside the trie (infix null: a measure set without them).
     const infix = this.infix;
     const delta = infix === null ? NO_DELTA : infix.delta;
@@ -553,13 +553,8 @@ export class CompiledClassifier implements Classifier {
             if (st >= innerFrom) collect(found, infix.inner[st / infix.width] as readonly number[]);
           }
           if (node >= 0) {
-            const r = row[node] as number;
-            node =
-              r >= 0
-                ? (dense[r * 36 + sym] as number)
-                : oneSym[node] === sym
-                  ? (oneChild[node] as number)
-                  : -1;
+            const x = next[node] as number;
+            node = x < 0 ? (dense[sym - x - 1] as number) : (x & 63) === sym ? x >> 6 : -1;
             if (node >= 0) last = node;
           }
           i++;

@@ -121,15 +121,14 @@ export interface Trie {
   /** Table size − 1 (a power of two minus one). */
   tabMask: number;
   /**
-   * ASCII transitions, compact so the hot table stays in cache even with thousands of terms: a
-   * node with two or more ASCII children has a dense row (`dense[row[node] * 36 + symbol]`, -1 when
-   * absent); any other node (most of them: word tails are chains) has at most one, `oneSym[node]`
-   * (-1: none) leading to `oneChild[node]`.
+   * ASCII transitions, compact so the hot table stays in cache even with thousands of terms, one
+   * read of `next[node]` per step for most nodes. A node with two or more ASCII children has a
+   * dense row of 36 symbols at offset o (`next[node]` = −o − 1; `dense[o + symbol]`, -1 when
+   * absent); any other node (most of them: word tails are chains) has at most one child c, on
+   * symbol s: `next[node]` = c × 64 + s (63 for no child: no symbol is 63).
    */
-  row: Int32Array;
+  next: Int32Array;
   dense: Int32Array;
-  oneSym: Int8Array;
-  oneChild: Int32Array;
   /** Token code (node × 2, + 1 when the token ended there) → its atoms. */
   tokenAtoms: Postings;
   /**
@@ -745,34 +744,28 @@ class TrieBuilder {
       if (node !== -1 && code < 128 && (ASCII_SYMBOL[code] as number) >= 0)
         kids[node] = (kids[node] as number) + 1;
     }
-    const row = new Int32Array(n).fill(-1);
+    // Chain nodes first (most of them), then the dense rows.
+    const next = new Int32Array(n).fill(63);
     let rows = 0;
-    for (let node = 0; node < n; node++) if ((kids[node] as number) >= 2) row[node] = rows++;
+    for (let node = 0; node < n; node++) if ((kids[node] as number) >= 2) next[node] = -(rows++ * 36) - 1;
     const dense = new Int32Array(rows * 36).fill(-1);
-    const oneSym = new Int8Array(n).fill(-1);
-    const oneChild = new Int32Array(n).fill(-1);
     for (let h = 0; h < tabNode.length; h++) {
       const node = tabNode[h] as number;
       const code = tabCode[h] as number;
       if (node === -1 || code >= 128) continue;
       const sym = ASCII_SYMBOL[code] as number;
       if (sym < 0) continue;
-      const r = row[node] as number;
-      if (r >= 0) dense[r * 36 + sym] = tabChild[h] as number;
-      else {
-        oneSym[node] = sym;
-        oneChild[node] = tabChild[h] as number;
-      }
+      const x = next[node] as number;
+      if (x < 0) dense[sym - x - 1] = tabChild[h] as number;
+      else next[node] = ((tabChild[h] as number) << 6) | sym;
     }
     return {
       tabNode,
       tabCode,
       tabChild,
       tabMask: tabNode.length - 1,
-      row,
+      next,
       dense,
-      oneSym,
-      oneChild,
       tokenAtoms: toPostings(all, n * 2),
       tokenTracked: toPostings(kept, n * 2),
       nodeCount: n,

@@ -23,7 +23,7 @@ import {
 } from './compile.js';
 import type { ContextKind } from './context.js';
 
-const MAGIC = 'RADARCS4';
+const MAGIC = 'RADARCS5';
 
 type NodeEntry =
   | ['t', number]
@@ -72,14 +72,13 @@ interface WordTable {
   prefixAtoms: Array<[string, number]>;
 }
 
-/** The typed arrays stored as binary, in this order (Int32 first, then the one Int8 array). */
+/** The typed arrays stored as binary (all Int32), in this order. */
 const BINARY = [
   'tabNode',
   'tabCode',
   'tabChild',
-  'row',
+  'next',
   'dense',
-  'oneChild',
   'tokenAtoms.start',
   'tokenAtoms.data',
   'tokenTracked.start',
@@ -91,21 +90,19 @@ const BINARY = [
   'atomLongAnys.start',
   'atomLongAnys.data',
   'infix.delta',
-  'oneSym',
 ] as const;
 
 type BinaryName = (typeof BINARY)[number];
 
 /** The set's typed arrays by name (serializeSet writes them in BINARY order). */
-function binaryArrays(set: CompiledSet): Record<BinaryName, Int32Array | Int8Array> {
+function binaryArrays(set: CompiledSet): Record<BinaryName, Int32Array> {
   const { trie } = set;
   return {
     tabNode: trie.tabNode,
     tabCode: trie.tabCode,
     tabChild: trie.tabChild,
-    row: trie.row,
+    next: trie.next,
     dense: trie.dense,
-    oneChild: trie.oneChild,
     'tokenAtoms.start': trie.tokenAtoms.start,
     'tokenAtoms.data': trie.tokenAtoms.data,
     'tokenTracked.start': trie.tokenTracked.start,
@@ -118,7 +115,6 @@ function binaryArrays(set: CompiledSet): Record<BinaryName, Int32Array | Int8Arr
     'atomLongAnys.data': set.atomLongAnys.data,
     // Stored 32-bit whatever its width in memory (the matcher picks 16 bits when states fit).
     'infix.delta': set.infix === null ? new Int32Array(0) : Int32Array.from(set.infix.delta),
-    oneSym: trie.oneSym,
   };
 }
 
@@ -238,17 +234,15 @@ export function deserializeSet(bytes: Uint8Array, measures: readonly Measure[]):
   // Typed arrays: views of the bytes when they are 4-byte aligned (a file read into its own buffer),
   // else copies.
   check(header.sizes.length === BINARY.length, 'array count');
-  const arrays = {} as Record<BinaryName, Int32Array | Int8Array>;
+  const arrays = {} as Record<BinaryName, Int32Array>;
   let at = align4(tableAt + 4 + tableLength);
   const aligned = bytes.byteOffset % 4 === 0;
   BINARY.forEach((name, i) => {
     const count = header.sizes[i] as number;
-    const width = name === 'oneSym' ? 1 : 4;
-    check(at + count * width <= bytes.length, 'truncated arrays');
-    if (width === 1) arrays[name] = new Int8Array(bytes.buffer, bytes.byteOffset + at, count);
-    else if (aligned) arrays[name] = new Int32Array(bytes.buffer, bytes.byteOffset + at, count);
+    check(at + count * 4 <= bytes.length, 'truncated arrays');
+    if (aligned) arrays[name] = new Int32Array(bytes.buffer, bytes.byteOffset + at, count);
     else arrays[name] = new Int32Array(new Uint8Array(bytes.subarray(at, at + count * 4)).buffer);
-    at += count * width;
+    at += count * 4;
   });
   check(at === bytes.length, 'trailing bytes');
 
@@ -301,7 +295,7 @@ export function deserializeSet(bytes: Uint8Array, measures: readonly Measure[]):
   );
   const opt = (id: number) => (id < 0 ? null : ref(id));
 
-  const int32 = (name: Exclude<BinaryName, 'oneSym'>) => arrays[name] as Int32Array;
+  const int32 = (name: BinaryName) => arrays[name];
   const postings = (
     name: 'tokenAtoms' | 'tokenTracked' | 'atomMeasures' | 'atomPhrases' | 'atomLongAnys',
     n: number,
@@ -311,16 +305,14 @@ export function deserializeSet(bytes: Uint8Array, measures: readonly Measure[]):
     return p;
   };
   const nodeCount = header.trieNodes;
-  check(int32('tabNode').length === header.tabMask + 1 && int32('row').length === nodeCount, 'trie sizes');
+  check(int32('tabNode').length === header.tabMask + 1 && int32('next').length === nodeCount, 'trie sizes');
   const trie: Trie = {
     tabNode: int32('tabNode'),
     tabCode: int32('tabCode'),
     tabChild: int32('tabChild'),
     tabMask: header.tabMask,
-    row: int32('row'),
+    next: int32('next'),
     dense: int32('dense'),
-    oneSym: arrays.oneSym as Int8Array,
-    oneChild: int32('oneChild'),
     tokenAtoms: postings('tokenAtoms', nodeCount * 2),
     tokenTracked: postings('tokenTracked', nodeCount * 2),
     nodeCount,
