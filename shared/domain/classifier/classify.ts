@@ -1010,7 +1010,7 @@ export class CompiledClassifier implements Classifier {
    * query's phrases first (they say why), then the requires ones, at most MAX_EVIDENCE.
    */
   private toMatch(measureId: string, query: Hits, requires: Hits): MeasureMatch {
-    const spans = this.mergeSpans(requires.length === 0 ? query : query.concat(requires));
+    const spans = this.mergeSpans(query, requires);
     const count = Math.min(spans.length >> 1, MAX_LISTED_SPANS);
     const inTitle = count > 0 && (spans[0] as number) < this.split;
     const distinct = Math.max(1, Math.min(count, 4));
@@ -1107,7 +1107,7 @@ export class CompiledClassifier implements Classifier {
     const clause = (node: CompiledNode | null): ClauseExplanation | null => {
       if (node === null) return null;
       const hits = this.evaluate(node, FIELD_BOTH);
-      return { matched: hits !== null, evidence: hits ? this.toEvidence(this.mergeSpans(hits)) : [] };
+      return { matched: hits !== null, evidence: hits ? this.toEvidence(this.mergeSpans(hits).slice()) : [] };
     };
     return {
       query: clause(cm.query) as ClauseExplanation,
@@ -1258,37 +1258,52 @@ export class CompiledClassifier implements Classifier {
     return position >= 0 && position < this.pos ? (this.sentenceOfPos[position] as number) : 0;
   };
 
-  /** Sorts [start, end] pairs and merges overlapping ones. */
-  private mergeSpans(hits: Hits): number[] {
-    // Insertion sort of the (start, end) pairs in place: lists are short, no tuple per pair.
-    const flat = hits.length % 2 === 0 ? hits.slice() : hits.slice(0, -1);
-    for (let i = 2; i < flat.length; i += 2) {
-      const s = flat[i] as number;
-      const e = flat[i + 1] as number;
-      let j = i - 2;
-      while (
-        j >= 0 &&
-        ((flat[j] as number) > s || ((flat[j] as number) === s && (flat[j + 1] as number) > e))
-      ) {
-        flat[j + 2] = flat[j] as number;
-        flat[j + 3] = flat[j + 1] as number;
-        j -= 2;
+  /** Scratch for mergeSpans: the merged spans of one match, read before the next call. */
+  private spanScratch: number[] = [];
+
+  /**
+   * The [start, end) pairs of `a` then `b`, sorted and with overlapping ones merged, in a buffer
+   * reused by the next call (copy to keep them).
+   */
+  private mergeSpans(a: Hits, b: Hits = EMPTY_HITS): number[] {
+    const flat = this.spanScratch;
+    let n = 0;
+    for (let l = 0; l < 2; l++) {
+      const list = l === 0 ? a : b;
+      const pairs = list.length - (list.length % 2);
+      for (let k = 0; k < pairs; k += 2) {
+        const s = list[k] as number;
+        const e = list[k + 1] as number;
+        // Insertion sort of the (start, end) pairs as they come: lists are short and mostly sorted.
+        let j = n - 2;
+        while (
+          j >= 0 &&
+          ((flat[j] as number) > s || ((flat[j] as number) === s && (flat[j + 1] as number) > e))
+        ) {
+          flat[j + 2] = flat[j] as number;
+          flat[j + 3] = flat[j + 1] as number;
+          j -= 2;
+        }
+        flat[j + 2] = s;
+        flat[j + 3] = e;
+        n += 2;
       }
-      flat[j + 2] = s;
-      flat[j + 3] = e;
     }
-    const out: number[] = [];
-    for (let i = 0; i < flat.length; i += 2) {
+    // Merge in place: out ≤ read position throughout.
+    let out = 0;
+    for (let i = 0; i < n; i += 2) {
       const s = flat[i] as number;
       const e = flat[i + 1] as number;
-      const last = out.length - 1;
-      if (last > 0 && s < (out[last] as number)) {
-        out[last] = Math.max(out[last] as number, e);
+      if (out > 0 && s < (flat[out - 1] as number)) {
+        flat[out - 1] = Math.max(flat[out - 1] as number, e);
       } else {
-        out.push(s, e);
+        flat[out] = s;
+        flat[out + 1] = e;
+        out += 2;
       }
     }
-    return out;
+    flat.length = out;
+    return flat;
   }
 
   private toEvidence(spans: Hits): Evidence[] {

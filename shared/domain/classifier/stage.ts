@@ -93,6 +93,8 @@ function gap(aStart: number, aEnd: number, bStart: number, bEnd: number): number
 /**
  * Picks the stage whose cue lies nearest to the evidence (flat [start, end, …] token spans), within
  * `window` tokens and never across the title/summary boundary `split`. Returns null without a cue.
+ * `sentence` gives a position's sentence number: non-decreasing along the text and stepping by at
+ * most one, so a span [s, e) lies in exactly the sentences sentence(s) … sentence(e − 1).
  */
 export function pickStage(
   cues: readonly CueHit[],
@@ -101,17 +103,28 @@ export function pickStage(
   window: number,
   sentence?: (position: number) => number,
 ): Stage | null {
+  if (cues.length === 0) return null;
   // Prefer cues in the sentence of some evidence span: the clause's own verb, not a neighbour's.
   if (sentence) {
-    const sentences = new Set<number>();
-    for (let i = 0; i + 1 < evidence.length; i += 2) {
-      const s = evidence[i] as number;
-      const e = (evidence[i + 1] as number) - 1;
-      for (let p = s; p <= e; p++) sentences.add(sentence(p));
+    let local: CueHit[] | null = null;
+    for (let c = 0; c < cues.length; c++) {
+      const cue = cues[c] as CueHit;
+      const at = sentence(cue.start);
+      for (let i = 0; i + 1 < evidence.length; i += 2) {
+        const s = evidence[i] as number;
+        const e = evidence[i + 1] as number;
+        if (e > s && sentence(s) <= at && at <= sentence(e - 1)) {
+          local ??= [];
+          local.push(cue);
+          break;
+        }
+      }
     }
-    const local = cues.filter((c) => sentences.has(sentence(c.start)));
-    const stage = nearest(local, evidence, split, window);
-    if (stage !== null) return stage;
+    if (local !== null) {
+      const stage = nearest(local, evidence, split, window);
+      // With every cue local, the fallback below would search the same cues again.
+      if (stage !== null || local.length === cues.length) return stage;
+    }
   }
   return nearest(cues, evidence, split, window);
 }
