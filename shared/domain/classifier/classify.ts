@@ -202,6 +202,13 @@ export class CompiledClassifier implements Classifier {
   private readonly hitValue: Array<Hits | null>;
   /** Per node id: an OR node's phrase children apart (OrParts), null for other nodes and ORs without phrases. */
   private readonly orParts: Array<OrParts | null>;
+  /**
+   * Per node id: a necessary condition read without a call (see gateHolds): atom × 2, or an `any`
+   * slot × 2 + 1, that must occur in the tested fields for the node to hold; -1 when none is known.
+   * An OR skips a child whose gate fails before testing it: most children of a long OR (an
+   * exclusion list) fail on their first word.
+   */
+  private readonly gateOf: Int32Array;
 
   get rulesVersion(): string {
     return this.set.rulesVersion;
@@ -233,6 +240,7 @@ export class CompiledClassifier implements Classifier {
     this.hitStamp = new Int32Array(set.nodeCount * SLOTS);
     this.hitValue = new Array<Hits | null>(set.nodeCount * SLOTS).fill(null);
     this.orParts = new Array<OrParts | null>(set.nodeCount).fill(null);
+    this.gateOf = nodeGates(set.nodes, set.nodeCount);
     for (const node of set.nodes) {
       if (node.k !== 'or') continue;
       const phrases = node.children.filter((c) => c.k === 'phrase');
@@ -780,6 +788,13 @@ export class CompiledClassifier implements Classifier {
     return ((this.atomMask[atom] as number) & mask) !== 0;
   }
 
+  /** True when the gate (gateOf) occurs in a field of `mask`. */
+  private gateHolds(gate: number, mask: number): boolean {
+    return (
+      (((gate & 1) === 0 ? (this.atomMask[gate >> 1] as number) : this.anyFields(gate >> 1)) & mask) !== 0
+    );
+  }
+
   /** The fields (FIELD_TITLE | FIELD_SUMMARY) any atom of `any` slot occurs in; memoised per item. */
   private anyFields(slot: number): number {
     if (this.anyEager[slot] === 1 || this.anyStamp[slot] === this.gen) return this.anyMask[slot] as number;
@@ -820,14 +835,18 @@ export class CompiledClassifier implements Classifier {
       case 'or': {
         if (node.gate >= 0 && (this.anyFields(node.gate) & mask) === 0) return false;
         const parts = this.orParts[node.id] as OrParts | null;
-        if (parts === null) {
-          for (const child of node.children) if (this.test(child, mask)) return true;
-          return false;
+        const gates = this.gateOf;
+        const children = parts === null ? node.children : parts.others;
+        for (let i = 0; i < children.length; i++) {
+          const child = children[i] as CompiledNode;
+          const g = gates[child.id] as number;
+          if (g >= 0 && !this.gateHolds(g, mask)) continue;
+          if (this.test(child, mask)) return true;
         }
-        const { pids, phrases, others } = parts;
+        if (parts === null) return false;
+        const { pids, phrases } = parts;
         const stamp = this.phraseStamp;
         const gen = this.gen;
-        for (let i = 0; i < others.length; i++) if (this.test(others[i] as CompiledNode, mask)) return true;
         for (let i = 0; i < pids.length; i++)
           if (stamp[pids[i] as number] === gen && this.test(phrases[i] as CompiledNode, mask)) return true;
         return false;
@@ -1329,4 +1348,47 @@ function collect(into: number[], list: readonly number[]): void {
     const a = list[k] as number;
     if (!into.includes(a)) into.push(a);
   }
+}
+
+/**
+ * Per node id, a necessary condition of the node as CompiledClassifier.gateOf encodes it: an atom
+ * (× 2) or an `any` slot (× 2 + 1) that must occur in the tested fields, or -1. Children come
+ * before their parents in `nodes`, so one pass sees each child's gate first.
+ */
+function nodeGates(nodes: readonly CompiledNode[], count: number): Int32Array {
+  const gates = new Int32Array(count).fill(-1);
+  for (const node of nodes) {
+    let g = -1;
+    switch (node.k) {
+      case 'term':
+        g = node.atom * 2;
+        break;
+      case 'any':
+        g = node.slot * 2 + 1;
+        break;
+      case 'phrase':
+        g = node.anchor * 2;
+        break;
+      case 'or':
+        g = node.gate >= 0 ? node.gate * 2 + 1 : -1;
+        break;
+      case 'and':
+        // Every child is necessary: the first with a gate (children are in test order).
+        for (const c of node.children) {
+          g = gates[c.id] as number;
+          if (g >= 0) break;
+        }
+        break;
+      case 'near':
+        g = gates[node.left.id] as number;
+        if (g < 0) g = gates[node.right.id] as number;
+        break;
+      // A field scope tests its child under a narrower mask, and NOT needs nothing: no gate.
+      case 'field':
+      case 'not':
+        break;
+    }
+    gates[node.id] = g;
+  }
+  return gates;
 }

@@ -270,6 +270,21 @@ describe('candidate measures (only those whose necessary atoms occur are evaluat
     // About 4 s on this machine (two compiles per run): the default 5 s timed out under load.
   }, 30_000);
 
+  it('gives the same result with the OR-child gates as without them (property)', () => {
+    fc.assert(
+      fc.property(measureSet, textArb, fc.option(textArb, { nil: null }), (defs, title, summary) => {
+        const set = defs.map((d, i) => measure(`m${i}`, d.q, { requires: d.r, excludes: d.x }));
+        const c = compileMatcher(set);
+        // The same compiled set with every gate unknown: each OR child is tested in full.
+        const ungated = new CompiledClassifier(compileSet(set));
+        (ungated as unknown as { gateOf: Int32Array }).gateOf.fill(-1);
+        const text = { title, summary };
+        expect(c.classify(text)).toEqual(ungated.classify(text));
+      }),
+      { numRuns: 400 },
+    );
+  }, 30_000);
+
   it('does not evaluate a measure whose rare necessary term is absent', () => {
     const set = compileSet([measure('rare', '(oil OR gas) AND zzz'), measure('any', 'oil OR gas')]);
     // zzz is the cheaper necessary atom (mentioned once; oil/gas twice): only it triggers "rare".
