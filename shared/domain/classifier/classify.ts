@@ -168,6 +168,20 @@ export class CompiledClassifier implements Classifier {
   private readonly phraseData: Int32Array;
   /** Per phrase: equals gen when its anchor occurs in the item (a phrase cannot hold otherwise). */
   private readonly phraseStamp: Int32Array;
+  /** Phrase → the OR nodes holding it among their phrase children (OrParts), flattened. */
+  private readonly phraseOrStart: Int32Array;
+  private readonly phraseOrData: Int32Array;
+  /**
+   * Per OR node: how many of its phrase children are stamped in this generation (valid when
+   * orLiveStamp equals gen, else none), so its phrase loop stops after the last one.
+   */
+  private readonly orLiveStamp: Int32Array;
+  private readonly orLiveCount: Int32Array;
+  /** The phrases stamped in this generation (livePhrases[0, liveCount)), counted on first need. */
+  private readonly livePhrases: Int32Array;
+  private liveCount = 0;
+  /** The generation whose live phrases orLiveCount holds. */
+  private countedGen = 0;
   /** Atom → measures (set.atomMeasures), flattened. */
   private readonly measureStart: Int32Array;
   private readonly measureData: Int32Array;
@@ -241,6 +255,9 @@ export class CompiledClassifier implements Classifier {
     this.hitValue = new Array<Hits | null>(set.nodeCount * SLOTS).fill(null);
     this.orParts = new Array<OrParts | null>(set.nodeCount).fill(null);
     this.gateOf = nodeGates(set.nodes, set.nodeCount);
+    this.orLiveStamp = new Int32Array(set.nodeCount);
+    this.orLiveCount = new Int32Array(set.nodeCount);
+    this.livePhrases = new Int32Array(set.phraseCount);
     for (const node of set.nodes) {
       if (node.k !== 'or') continue;
       const phrases = node.children.filter((c) => c.k === 'phrase');
@@ -251,6 +268,7 @@ export class CompiledClassifier implements Classifier {
         others: node.children.filter((c) => c.k !== 'phrase'),
       };
     }
+    ({ start: this.phraseOrStart, data: this.phraseOrData } = phraseOrs(this.orParts, set.phraseCount));
   }
 
   classify(text: ClassifiableText): MeasureMatch[] {
@@ -413,12 +431,13 @@ export class CompiledClassifier implements Classifier {
     }
     this.gen++;
     // The new generation voids the phrase stamps too: renew those whose anchor is still there.
+    this.liveCount = 0;
     for (let i = 0; i < touched.length; i++) {
       const a = touched[i] as number;
       if (atomMask[a] === 0) continue;
       const end = this.phraseStart[a + 1] as number;
       for (let j = this.phraseStart[a] as number; j < end; j++)
-        this.phraseStamp[this.phraseData[j] as number] = this.gen;
+        this.stampPhrase(this.phraseData[j] as number);
     }
     this.cues = null;
     this.resolved = null;
@@ -693,7 +712,7 @@ export class CompiledClassifier implements Classifier {
     this.touched.push(atom);
     const pend = this.phraseStart[atom + 1] as number;
     for (let j = this.phraseStart[atom] as number; j < pend; j++)
-      this.phraseStamp[this.phraseData[j] as number] = this.gen;
+      this.stampPhrase(this.phraseData[j] as number);
     const ms = this.measureData;
     const flags = this.candidate;
     const end = this.measureStart[atom + 1] as number;
@@ -706,12 +725,44 @@ export class CompiledClassifier implements Classifier {
     }
   }
 
+  /** Marks a phrase as possible in this generation (its anchor occurs). */
+  private stampPhrase(pid: number): void {
+    this.phraseStamp[pid] = this.gen;
+    this.livePhrases[this.liveCount++] = pid;
+  }
+
+  /** How many phrase children of an OR node are stamped in this generation. */
+  private liveIn(or: number): number {
+    if (this.countedGen !== this.gen) this.countLive();
+    return this.orLiveStamp[or] === this.gen ? (this.orLiveCount[or] as number) : 0;
+  }
+
+  /** Counts the live phrases of this generation per OR node holding them (once per generation). */
+  private countLive(): void {
+    const gen = this.gen;
+    const { orLiveStamp, orLiveCount, phraseOrStart, phraseOrData, livePhrases } = this;
+    for (let k = 0; k < this.liveCount; k++) {
+      const pid = livePhrases[k] as number;
+      const end = phraseOrStart[pid + 1] as number;
+      for (let j = phraseOrStart[pid] as number; j < end; j++) {
+        const or = phraseOrData[j] as number;
+        if (orLiveStamp[or] === gen) orLiveCount[or] = (orLiveCount[or] as number) + 1;
+        else {
+          orLiveStamp[or] = gen;
+          orLiveCount[or] = 1;
+        }
+      }
+    }
+    this.countedGen = gen;
+  }
+
   private load(text: ClassifiableText): void {
     const t = text as Partial<ClassifiableText> | null | undefined;
     this.title = typeof t?.title === 'string' ? t.title : '';
     this.summary = typeof t?.summary === 'string' ? t.summary : '';
     this.pos = 0;
     this.occCount = 0;
+    this.liveCount = 0;
     this.cues = null;
     this.resolved = null;
     this.sentencesReady = false;
@@ -721,6 +772,8 @@ export class CompiledClassifier implements Classifier {
       this.hitStamp.fill(0);
       this.anyStamp.fill(0);
       this.phraseStamp.fill(0);
+      this.orLiveStamp.fill(0);
+      this.countedGen = 0;
       this.compoundStamp.fill(0);
     }
     this.gen++;
@@ -847,8 +900,13 @@ export class CompiledClassifier implements Classifier {
         const { pids, phrases } = parts;
         const stamp = this.phraseStamp;
         const gen = this.gen;
-        for (let i = 0; i < pids.length; i++)
-          if (stamp[pids[i] as number] === gen && this.test(phrases[i] as CompiledNode, mask)) return true;
+        // Only stamped phrases can hold; the loop ends after the last of them.
+        let left = this.liveIn(node.id);
+        for (let i = 0; left > 0 && i < pids.length; i++) {
+          if (stamp[pids[i] as number] !== gen) continue;
+          left--;
+          if (this.test(phrases[i] as CompiledNode, mask)) return true;
+        }
         return false;
       }
       case 'not':
@@ -954,14 +1012,22 @@ export class CompiledClassifier implements Classifier {
         const parts = this.orParts[node.id] as OrParts | null;
         const children = parts === null ? node.children : parts.others;
         const nPhrases = parts === null ? 0 : parts.pids.length;
+        // Stamped phrases left to visit: the phrase part ends after the last of them.
+        let left = parts === null ? 0 : this.liveIn(node.id);
         for (let i = 0; i < nPhrases + children.length; i++) {
           let child: CompiledNode;
           if (i < nPhrases) {
+            if (left === 0) {
+              i = nPhrases - 1;
+              continue;
+            }
             if (this.phraseStamp[(parts as OrParts).pids[i] as number] !== this.gen) continue;
+            left--;
             child = (parts as OrParts).phrases[i] as CompiledNode;
           } else {
             child = children[i - nPhrases] as CompiledNode;
-            if (!this.test(child, mask)) continue;
+            const g = this.gateOf[child.id] as number;
+            if ((g >= 0 && !this.gateHolds(g, mask)) || !this.test(child, mask)) continue;
           }
           const r = this.evaluate(child, mask);
           if (r === null) continue;
@@ -1391,4 +1457,26 @@ function nodeGates(nodes: readonly CompiledNode[], count: number): Int32Array {
     gates[node.id] = g;
   }
   return gates;
+}
+
+/** Phrase → the OR nodes holding it among their phrase children, as Postings-style flat arrays. */
+function phraseOrs(
+  orParts: ReadonlyArray<OrParts | null>,
+  phraseCount: number,
+): { start: Int32Array; data: Int32Array } {
+  const start = new Int32Array(phraseCount + 1);
+  for (const parts of orParts)
+    if (parts !== null) for (const pid of parts.pids) start[pid + 1] = (start[pid + 1] as number) + 1;
+  for (let i = 0; i < phraseCount; i++) start[i + 1] = (start[i + 1] as number) + (start[i] as number);
+  const data = new Int32Array(start[phraseCount] as number);
+  const fill = start.slice(0, phraseCount);
+  orParts.forEach((parts, id) => {
+    if (parts === null) return;
+    for (const pid of parts.pids) {
+      const at = fill[pid] as number;
+      fill[pid] = at + 1;
+      data[at] = id;
+    }
+  });
+  return { start, data };
 }
