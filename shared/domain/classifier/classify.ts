@@ -154,9 +154,16 @@ export class CompiledClassifier implements Classifier {
   private occCount = 0;
   private readonly atomHead: Int32Array;
   private readonly atomTail: Int32Array;
-  /** Atom → slots of the long `any` lists that hold it (set.atomLongAnys; kept up to date by the scan). */
+  /**
+   * Atom → the long `any` lists that hold it (set.atomLongAnys), as indexes into eagerMask:
+   * eagerData[anyStart[a] … anyStart[a + 1]).
+   */
   private readonly anyStart: Int32Array;
-  private readonly anyData: Int32Array;
+  private readonly eagerData: Int32Array;
+  /** Per `any` slot: its index in eagerMask when it is a long list, else -1. */
+  private readonly eagerOf: Int32Array;
+  /** Per long `any` list: the fields its atoms occur in for the current item, kept by the scan. */
+  private readonly eagerMask: Uint8Array;
   /** Per token code (trie node × 2, + 1 when the token ended there): its tracked atoms (Trie.tokenTracked). */
   private readonly tokTrackedStart: Int32Array;
   private readonly tokTrackedData: Int32Array;
@@ -189,15 +196,13 @@ export class CompiledClassifier implements Classifier {
   private readonly atomMask: Uint8Array;
   private readonly touched: number[] = [];
   /**
-   * Per `any` node slot: the fields its atoms occur in for the current item. Long lists (the
-   * shared blocks, tested for most items) are kept up to date by the scan; short ones are computed
-   * on first test (valid when anyStamp equals gen), so the many short OR-lists of a large measure
-   * set cost nothing unless a candidate measure tests them.
+   * Per short `any` node slot: the fields its atoms occur in for the current item, computed on
+   * first test (valid when anyStamp equals gen), so the many short OR-lists of a large measure set
+   * cost nothing unless a candidate measure tests them. Long lists (the shared blocks, tested for
+   * most items) are kept up to date by the scan in eagerMask, cleared whole per item.
    */
   private readonly anyMask: Uint8Array;
   private readonly anyStamp: Int32Array;
-  private readonly anyEager: Uint8Array;
-  private readonly touchedAny: number[] = [];
   private readonly candidate: Uint8Array;
   private readonly candidateList: number[] = [];
   private cues: CueHit[] | null = null;
@@ -241,12 +246,15 @@ export class CompiledClassifier implements Classifier {
     ({ start: this.phraseStart, data: this.phraseData } = set.atomPhrases);
     ({ start: this.tokTrackedStart, data: this.tokTrackedData } = set.trie.tokenTracked);
     ({ start: this.tokAtomsStart, data: this.tokAtomsData } = set.trie.tokenAtoms);
-    ({ start: this.anyStart, data: this.anyData } = set.atomLongAnys);
+    this.anyStart = set.atomLongAnys.start;
+    this.eagerOf = new Int32Array(set.anyCount).fill(-1);
+    let eagerCount = 0;
+    for (const node of set.anys) if (node.atoms.length > LONG_ANY) this.eagerOf[node.slot] = eagerCount++;
+    this.eagerMask = new Uint8Array(eagerCount);
+    this.eagerData = set.atomLongAnys.data.map((slot) => this.eagerOf[slot] as number);
     this.phraseStamp = new Int32Array(set.phraseCount);
     this.atomMask = new Uint8Array(set.atomCount);
     this.anyMask = new Uint8Array(set.anyCount);
-    this.anyEager = new Uint8Array(set.anyCount);
-    for (const node of set.anys) if (node.atoms.length > LONG_ANY) this.anyEager[node.slot] = 1;
     this.anyStamp = new Int32Array(set.anyCount);
     this.candidate = new Uint8Array(set.measures.length);
     this.testStamp = new Int32Array(set.nodeCount * SLOTS);
@@ -417,16 +425,16 @@ export class CompiledClassifier implements Classifier {
     for (let p = 0; p < this.pos; p++) if (mask[p] === 1) this.posTok[p] = 0;
     // The scan keeps the long OR-lists' field masks: recompute them from what is left, through each
     // remaining atom's postings (the lists the scan updated are exactly those of touched atoms).
-    const { anyMask, anyStart, anyData, touchedAny } = this;
-    for (let i = 0; i < touchedAny.length; i++) anyMask[touchedAny[i] as number] = 0;
+    const { eagerMask, anyStart, eagerData } = this;
+    eagerMask.fill(0);
     for (let i = 0; i < touched.length; i++) {
       const a = touched[i] as number;
       const fields = atomMask[a] as number;
       if (fields === 0) continue;
       const end = anyStart[a + 1] as number;
       for (let j = anyStart[a] as number; j < end; j++) {
-        const slot = anyData[j] as number;
-        anyMask[slot] = (anyMask[slot] as number) | fields;
+        const e = eagerData[j] as number;
+        eagerMask[e] = (eagerMask[e] as number) | fields;
       }
     }
     this.gen++;
@@ -675,7 +683,7 @@ export class CompiledClassifier implements Classifier {
   private addAtoms(p: number, data: Int32Array, from: number, to: number, field: number): void {
     // Room for every occurrence first, so the arrays can be held in locals through the loop.
     while (this.occCount + (to - from) > this.occPos.length) this.growOccurrences();
-    const { occPos, occNext, atomHead, atomTail, atomMask, anyStart, anyData, anyMask } = this;
+    const { occPos, occNext, atomHead, atomTail, atomMask, anyStart, eagerData, eagerMask } = this;
     for (let i = from; i < to; i++) {
       const a = data[i] as number;
       const was = atomMask[a] as number;
@@ -690,10 +698,8 @@ export class CompiledClassifier implements Classifier {
       atomMask[a] = was | field;
       const end = anyStart[a + 1] as number;
       for (let j = anyStart[a] as number; j < end; j++) {
-        const slot = anyData[j] as number;
-        const m = anyMask[slot] as number;
-        if (m === 0) this.touchedAny.push(slot);
-        anyMask[slot] = m | field;
+        const e = eagerData[j] as number;
+        eagerMask[e] = (eagerMask[e] as number) | field;
       }
     }
   }
@@ -793,9 +799,7 @@ export class CompiledClassifier implements Classifier {
       this.atomMask[a] = 0;
     }
     touched.length = 0;
-    const anys = this.touchedAny;
-    for (let i = 0; i < anys.length; i++) this.anyMask[anys[i] as number] = 0;
-    anys.length = 0;
+    this.eagerMask.fill(0);
     const list = this.candidateList;
     for (let i = 0; i < list.length; i++) this.candidate[list[i] as number] = 0;
     list.length = 0;
@@ -850,7 +854,9 @@ export class CompiledClassifier implements Classifier {
 
   /** The fields (FIELD_TITLE | FIELD_SUMMARY) any atom of `any` slot occurs in; memoised per item. */
   private anyFields(slot: number): number {
-    if (this.anyEager[slot] === 1 || this.anyStamp[slot] === this.gen) return this.anyMask[slot] as number;
+    const e = this.eagerOf[slot] as number;
+    if (e >= 0) return this.eagerMask[e] as number;
+    if (this.anyStamp[slot] === this.gen) return this.anyMask[slot] as number;
     const atoms = (this.set.anys[slot] as Extract<CompiledNode, { k: 'any' }>).atoms;
     const atomMask = this.atomMask;
     let m = 0;
