@@ -19,6 +19,7 @@ import {
   LONG_ANY,
   memberTable,
   type Trie,
+  toPostings,
 } from './compile.js';
 import { type ContextHit, type ContextKind, type ContextLayout, contextMask } from './context.js';
 import { APOSTROPHES, ASCII_WORD, charInfo, foldText, isWordAt, KIND_SEP, KIND_WORD } from './normalise.js';
@@ -203,6 +204,9 @@ export class CompiledClassifier implements Classifier {
    */
   private readonly anyMask: Uint8Array;
   private readonly anyStamp: Int32Array;
+  /** The atoms of each `any` slot, flattened: anyAtomData[anyAtomStart[slot] … anyAtomStart[slot + 1]). */
+  private readonly anyAtomStart: Int32Array;
+  private readonly anyAtomData: Int32Array;
   private readonly candidate: Uint8Array;
   private readonly candidateList: number[] = [];
   private cues: CueHit[] | null = null;
@@ -252,6 +256,10 @@ export class CompiledClassifier implements Classifier {
     for (const node of set.anys) if (node.atoms.length > LONG_ANY) this.eagerOf[node.slot] = eagerCount++;
     this.eagerMask = new Uint8Array(eagerCount);
     this.eagerData = set.atomLongAnys.data.map((slot) => this.eagerOf[slot] as number);
+    ({ start: this.anyAtomStart, data: this.anyAtomData } = toPostings(
+      Array.from({ length: set.anyCount }, (_, slot) => set.anys[slot]?.atoms ?? []),
+      set.anyCount,
+    ));
     this.phraseStamp = new Int32Array(set.phraseCount);
     this.atomMask = new Uint8Array(set.atomCount);
     this.anyMask = new Uint8Array(set.anyCount);
@@ -857,10 +865,11 @@ export class CompiledClassifier implements Classifier {
     const e = this.eagerOf[slot] as number;
     if (e >= 0) return this.eagerMask[e] as number;
     if (this.anyStamp[slot] === this.gen) return this.anyMask[slot] as number;
-    const atoms = (this.set.anys[slot] as Extract<CompiledNode, { k: 'any' }>).atoms;
-    const atomMask = this.atomMask;
+    const { atomMask, anyAtomData } = this;
+    const end = this.anyAtomStart[slot + 1] as number;
     let m = 0;
-    for (let i = 0; i < atoms.length && m !== FIELD_BOTH; i++) m |= atomMask[atoms[i] as number] as number;
+    for (let i = this.anyAtomStart[slot] as number; i < end && m !== FIELD_BOTH; i++)
+      m |= atomMask[anyAtomData[i] as number] as number;
     this.anyStamp[slot] = this.gen;
     this.anyMask[slot] = m;
     return m;
