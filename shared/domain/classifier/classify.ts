@@ -232,6 +232,8 @@ export class CompiledClassifier implements Classifier {
    * exclusion list) fail on their first word.
    */
   private readonly gateOf: Int32Array;
+  /** Per OR node id: the gates of its non-phrase children in order (OrParts.others, or all children). */
+  private readonly orChildGates: Array<Int32Array | null>;
 
   get rulesVersion(): string {
     return this.set.rulesVersion;
@@ -285,6 +287,12 @@ export class CompiledClassifier implements Classifier {
       };
     }
     ({ start: this.phraseOrStart, data: this.phraseOrData } = phraseOrs(this.orParts, set.phraseCount));
+    this.orChildGates = new Array<Int32Array | null>(set.nodeCount).fill(null);
+    for (const node of set.nodes) {
+      if (node.k !== 'or') continue;
+      const children = this.orParts[node.id]?.others ?? node.children;
+      this.orChildGates[node.id] = Int32Array.from(children, (c) => this.gateOf[c.id] as number);
+    }
   }
 
   classify(text: ClassifiableText): MeasureMatch[] {
@@ -903,13 +911,12 @@ export class CompiledClassifier implements Classifier {
       case 'or': {
         if (node.gate >= 0 && (this.anyFields(node.gate) & mask) === 0) return false;
         const parts = this.orParts[node.id] as OrParts | null;
-        const gates = this.gateOf;
+        const gates = this.orChildGates[node.id] as Int32Array;
         const children = parts === null ? node.children : parts.others;
         for (let i = 0; i < children.length; i++) {
-          const child = children[i] as CompiledNode;
-          const g = gates[child.id] as number;
+          const g = gates[i] as number;
           if (g >= 0 && !this.gateHolds(g, mask)) continue;
-          if (this.test(child, mask)) return true;
+          if (this.test(children[i] as CompiledNode, mask)) return true;
         }
         if (parts === null) return false;
         const { pids, phrases } = parts;
@@ -1041,7 +1048,7 @@ export class CompiledClassifier implements Classifier {
             child = (parts as OrParts).phrases[i] as CompiledNode;
           } else {
             child = children[i - nPhrases] as CompiledNode;
-            const g = this.gateOf[child.id] as number;
+            const g = (this.orChildGates[node.id] as Int32Array)[i - nPhrases] as number;
             if ((g >= 0 && !this.gateHolds(g, mask)) || !this.test(child, mask)) continue;
           }
           const r = this.evaluate(child, mask);
