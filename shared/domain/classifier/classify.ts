@@ -131,6 +131,10 @@ export class CompiledClassifier implements Classifier {
   /** Inner/tail atoms found in the current token (scratch for the scan), and the same as Int32Array. */
   private readonly infixFound: number[] = [];
   private readonly infixData: Int32Array;
+  /** Per inner/tail matcher state (by its row offset): 1 when tail atoms end there. */
+  private readonly tailAt: Uint8Array;
+  /** Per phrase: the index of its anchor among its words. */
+  private readonly anchorAt: Int32Array;
   /** Per token position: equals itemGen when an inner or word-end atom matched there (a compound). */
   private compoundStamp = new Int32Array(256);
   /** The generation load() gave the current item (hide() moves gen on, not this). */
@@ -244,6 +248,13 @@ export class CompiledClassifier implements Classifier {
     this.trie = set.trie;
     this.infix = set.infix;
     this.infixData = new Int32Array(set.innerAtoms.size + set.tailAtoms.size);
+    this.tailAt = new Uint8Array(set.infix === null ? 0 : set.infix.delta.length);
+    if (set.infix !== null)
+      for (let st = 0; st < set.infix.tail.length; st++)
+        if ((set.infix.tail[st] as readonly number[]).length > 0) this.tailAt[st * set.infix.width] = 1;
+    this.anchorAt = new Int32Array(set.phraseCount);
+    for (const node of set.nodes)
+      if (node.k === 'phrase') this.anchorAt[node.pid] = node.atoms.indexOf(node.anchor);
     this.measures = Object.freeze(set.measures.map((m) => m.measure));
     this.measureById = new Map(set.measures.map((m) => [m.measure.id, m]));
     this.atomHead = new Int32Array(set.atomCount).fill(-1);
@@ -574,6 +585,7 @@ export class CompiledClassifier implements Classifier {
     const delta = infix === null ? NO_DELTA : infix.delta;
     const innerFrom = infix === null ? 0 : infix.innerFrom;
     const found = this.infixFound;
+    const tailAt = this.tailAt;
     let i = 0;
     while (i < n) {
       let c = text.charCodeAt(i);
@@ -624,8 +636,7 @@ export class CompiledClassifier implements Classifier {
       }
       this.addToken(start, i, node >= 0 ? node * 2 + 1 : last * 2, field);
       if (infix !== null) {
-        const tail = infix.tail[st / infix.width] as readonly number[];
-        if (tail.length > 0) collect(found, tail);
+        if (tailAt[st] === 1) collect(found, infix.tail[st / infix.width] as readonly number[]);
         if (found.length > 0) this.addInfixAtoms(field);
       }
       // Drop an English possessive: word + apostrophe + s + non-word.
@@ -991,7 +1002,7 @@ export class CompiledClassifier implements Classifier {
         // From each occurrence of the anchor, the other words are checked in the tokens around it
         // (the empty token between the fields and hidden tokens hold no atoms, so never match).
         const atoms = node.atoms;
-        const at = atoms.indexOf(node.anchor);
+        const at = this.anchorAt[node.pid] as number;
         const { occPos, occNext } = this;
         let out: number[] | null = null;
         for (let o = this.atomHead[node.anchor] as number; o !== -1; o = occNext[o] as number) {
