@@ -205,6 +205,23 @@ const DESPITE_CUES = anyOf(
   .join(' OR ');
 
 /**
+ * "amid sanctions", "на фоне санкций": a measure told as the backdrop of other news (prices, an
+ * economy). Not when the backdrop is itself a negotiation ("amid an EU dispute over Russian assets").
+ */
+const AMID_CUES = anyOf(
+  'amid amidst "against the backdrop of" "на фоне" "на тлі" "vor dem hintergrund" "sur fond de" "na tle"',
+)
+  .split(' OR ')
+  .map((amid) =>
+    cueExcept(
+      amid,
+      'talks dispute disputes negotiat* debate* wrangl* row rows haggl* split splits deadlock* rozmów* negocjac* sporu spór gespräch* verhandl* streit* négoci* discussion* переговор* спор* суперечк*',
+      3,
+    ),
+  )
+  .join(' OR ');
+
+/**
  * Per kind, words one of which every cue of the kind contains, chosen as its least common word: tested
  * before the cue query (not ANDed into it, which would add their hits to the cue's), so an item without one (most items) costs one lookup, not a
  * test of every phrase (whose own rarest word is often a common one such as "have").
@@ -218,7 +235,7 @@ const TRIGGERS: Readonly<Record<Exclude<ContextKind, 'negation'>, string>> = {
     'nach hoffnung hoffen hofft depuis malgré après espoir czasu mimo pomimo po nadzieję nadzieje suivant suivi',
     `nadziei несмотря спустя времени надежд* надія надії надію незважаючи попри ${PAST_YEARS.join(' ')}`,
     'avoid fear fears threat wary angst furcht crainte peur craignant obawie obawy obawiając boją boi опасаясь',
-    'exemption waiver powodu powodem',
+    'exemption waiver powodu powodem amid amidst backdrop фоне тлі hintergrund fond tle',
     'опасений опасения побоюючись побоювання уникнути избежать uniknąć после після',
   ].join(' '),
   clause: [
@@ -248,7 +265,7 @@ export const CONTEXT_TRIGGERS: Readonly<Record<ContextKind, string | null>> = {
 
 /** Cue queries per kind, in the measure query language. */
 export const CONTEXT_CUES: Readonly<Record<ContextKind, string>> = {
-  forward: `${anyOf(CUE_LISTS.forward)} OR ${SINCE_CUES} OR ${DESPITE_CUES}`,
+  forward: `${anyOf(CUE_LISTS.forward)} OR ${SINCE_CUES} OR ${DESPITE_CUES} OR ${AMID_CUES}`,
   clause: anyOf(CUE_LISTS.clause),
   sentence: anyOf(CUE_LISTS.sentence),
   // The actions first: NEAR tests its left operand first, and they are the rarer side.

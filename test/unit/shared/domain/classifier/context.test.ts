@@ -289,6 +289,17 @@ describe('context cues in the engine (any measure)', () => {
     expect(hit('Лицензия позволяет покупателям завершать сделки, несмотря на санкции')).toBe(true);
     expect(hit('Экспорт вырос, несмотря на санкции')).toBe(false);
   });
+  it('treats a measure told "amid" other news as background, unless the backdrop is a negotiation', () => {
+    expect(matches('Oil prices soar amid new sanctions on Russian oil')).toBe(false);
+    expect(plHit('Rubel słabnie na tle sankcji na import ropy')).toBe(false);
+    expect(plHit('UE nakłada sankcje na import ropy')).toBe(true);
+    const hit = titleMatcher('санкци*');
+    expect(hit('Рубль падает на фоне новых санкций')).toBe(false);
+    expect(hit('США ввели новые санкции')).toBe(true);
+    // A dispute or talks as the backdrop is itself the development.
+    expect(matches('Leaders meet amid EU talks on new oil sanctions')).toBe(true);
+    expect(matches('The EU imposes new oil sanctions on Russia')).toBe(true);
+  });
   it('treats banks\u2019 research desks and ship trackers as attribution', () => {
     expect(matches('Goldman sees limited hit to supply from the oil sanctions')).toBe(false);
     expect(matches('Kpler: oil ban has cut Russian loadings by a fifth')).toBe(false);
