@@ -230,13 +230,10 @@ export class CompiledClassifier implements Classifier {
   /** Per node id: an OR node's phrase children apart (OrParts), null for other nodes and ORs without phrases. */
   private readonly orParts: Array<OrParts | null>;
   /**
-   * Per node id: a necessary condition read without a call (see gateHolds): atom × 2, or an `any`
-   * slot × 2 + 1, that must occur in the tested fields for the node to hold; -1 when none is known.
-   * An OR skips a child whose gate fails before testing it: most children of a long OR (an
-   * exclusion list) fail on their first word.
+   * Per OR node id: the gates (nodeGates) of its non-phrase children in order (OrParts.others, or all
+   * children). An OR skips a child whose gate fails before testing it: most children of a long OR
+   * (an exclusion list) fail on their first word.
    */
-  private readonly gateOf: Int32Array;
-  /** Per OR node id: the gates of its non-phrase children in order (OrParts.others, or all children). */
   private readonly orChildGates: Array<Int32Array | null>;
 
   get rulesVersion(): string {
@@ -283,7 +280,6 @@ export class CompiledClassifier implements Classifier {
     this.hitStamp = new Int32Array(set.nodeCount * SLOTS);
     this.hitValue = new Array<Hits | null>(set.nodeCount * SLOTS).fill(null);
     this.orParts = new Array<OrParts | null>(set.nodeCount).fill(null);
-    this.gateOf = nodeGates(set.nodes, set.nodeCount);
     this.orLiveStamp = new Int32Array(set.nodeCount);
     this.orLiveCount = new Int32Array(set.nodeCount);
     this.livePhrases = new Int32Array(set.phraseCount);
@@ -298,11 +294,12 @@ export class CompiledClassifier implements Classifier {
       };
     }
     ({ start: this.phraseOrStart, data: this.phraseOrData } = phraseOrs(this.orParts, set.phraseCount));
+    const gateOf = nodeGates(set.nodes, set.nodeCount);
     this.orChildGates = new Array<Int32Array | null>(set.nodeCount).fill(null);
     for (const node of set.nodes) {
       if (node.k !== 'or') continue;
       const children = this.orParts[node.id]?.others ?? node.children;
-      this.orChildGates[node.id] = Int32Array.from(children, (c) => this.gateOf[c.id] as number);
+      this.orChildGates[node.id] = Int32Array.from(children, (c) => gateOf[c.id] as number);
     }
   }
 
@@ -872,7 +869,7 @@ export class CompiledClassifier implements Classifier {
     return ((this.atomMask[atom] as number) & mask) !== 0;
   }
 
-  /** True when the gate (gateOf) occurs in a field of `mask`. */
+  /** True when the gate (see nodeGates) occurs in a field of `mask`. */
   private gateHolds(gate: number, mask: number): boolean {
     return (
       (((gate & 1) === 0 ? (this.atomMask[gate >> 1] as number) : this.anyFields(gate >> 1)) & mask) !== 0
@@ -1450,7 +1447,7 @@ function collect(into: number[], list: readonly number[]): void {
 }
 
 /**
- * Per node id, a necessary condition of the node as CompiledClassifier.gateOf encodes it: an atom
+ * Per node id, a necessary condition of the node, read without a call (gateHolds): an atom
  * (× 2) or an `any` slot (× 2 + 1) that must occur in the tested fields, or -1. Children come
  * before their parents in `nodes`, so one pass sees each child's gate first.
  */

@@ -277,8 +277,7 @@ describe('candidate measures (only those whose necessary atoms occur are evaluat
         const c = compileMatcher(set);
         // The same compiled set with every gate unknown: each OR child is tested in full.
         const ungated = new CompiledClassifier(compileSet(set));
-        const gates = ungated as unknown as { gateOf: Int32Array; orChildGates: Array<Int32Array | null> };
-        gates.gateOf.fill(-1);
+        const gates = ungated as unknown as { orChildGates: Array<Int32Array | null> };
         for (const list of gates.orChildGates) list?.fill(-1);
         const text = { title, summary };
         expect(c.classify(text)).toEqual(ungated.classify(text));
