@@ -283,24 +283,21 @@ export class CompiledClassifier implements Classifier {
     this.orLiveStamp = new Int32Array(set.nodeCount);
     this.orLiveCount = new Int32Array(set.nodeCount);
     this.livePhrases = new Int32Array(set.phraseCount);
-    for (const node of set.nodes) {
-      if (node.k !== 'or') continue;
-      const phrases = node.children.filter((c) => c.k === 'phrase');
-      if (phrases.length === 0) continue;
-      this.orParts[node.id] = {
-        pids: Int32Array.from(phrases, (c) => (c as Extract<CompiledNode, { k: 'phrase' }>).pid),
-        phrases,
-        others: node.children.filter((c) => c.k !== 'phrase'),
-      };
-    }
-    ({ start: this.phraseOrStart, data: this.phraseOrData } = phraseOrs(this.orParts, set.phraseCount));
     const gateOf = nodeGates(set.nodes, set.nodeCount);
     this.orChildGates = new Array<Int32Array | null>(set.nodeCount).fill(null);
     for (const node of set.nodes) {
       if (node.k !== 'or') continue;
-      const children = this.orParts[node.id]?.others ?? node.children;
-      this.orChildGates[node.id] = Int32Array.from(children, (c) => gateOf[c.id] as number);
+      const phrases = node.children.filter((c) => c.k === 'phrase');
+      const others = phrases.length === 0 ? node.children : node.children.filter((c) => c.k !== 'phrase');
+      if (phrases.length > 0)
+        this.orParts[node.id] = {
+          pids: Int32Array.from(phrases, (c) => (c as Extract<CompiledNode, { k: 'phrase' }>).pid),
+          phrases,
+          others,
+        };
+      this.orChildGates[node.id] = Int32Array.from(others, (c) => gateOf[c.id] as number);
     }
+    ({ start: this.phraseOrStart, data: this.phraseOrData } = phraseOrs(this.orParts, set.phraseCount));
   }
 
   classify(text: ClassifiableText): MeasureMatch[] {
