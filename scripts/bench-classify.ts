@@ -20,7 +20,16 @@
  * alike; each figure is the median. The load average is printed: figures under load are not comparable.
  */
 import { spawnSync } from 'node:child_process';
-import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -47,12 +56,19 @@ const itemCount = args.int('items', 40_000);
 const runs = args.int('runs', 5, 1, 100);
 const newsFile = resolve(process.cwd(), args.positionals[0] ?? '../shared/data/news/dev.jsonl');
 const feedsDir = resolve(process.cwd(), args.str('feeds') ?? '../shared/data/feeds/real');
-for (const [what, path] of [
-  ['news file', newsFile],
-  ['--feeds directory', feedsDir],
+for (const [what, path, wantDir] of [
+  ['news file', newsFile, false],
+  ['--feeds directory', feedsDir, true],
 ] as const) {
-  if (!existsSync(path)) {
-    process.stderr.write(`bench-classify: ${what} ${path} not found\n`);
+  const problem = !existsSync(path)
+    ? 'not found'
+    : statSync(path).isDirectory() !== wantDir
+      ? wantDir
+        ? 'is not a directory'
+        : 'is a directory (give the JSON Lines file, e.g. ../shared/data/news/dev.jsonl)'
+      : null;
+  if (problem !== null) {
+    process.stderr.write(`bench-classify: ${what} ${path} ${problem}\n`);
     process.exit(2);
   }
 }

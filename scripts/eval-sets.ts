@@ -9,7 +9,7 @@
  * Use it to check that a change to the measures helps where it should and costs nothing elsewhere;
  * `npm run eval` gives the per-measure detail and the errors of one set.
  */
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadClassifier } from '../cli/commands/classify.js';
@@ -85,10 +85,16 @@ async function main(): Promise<void> {
         .sort(naturalOrder))
         files.push(join(root, dir, f));
   }
-  const missing = files.find((f) => !existsSync(f));
-  if (missing !== undefined) {
-    process.stderr.write(`eval-sets: ${missing} not found\n`);
-    process.exit(2);
+  for (const f of files) {
+    const problem = !existsSync(f)
+      ? 'not found'
+      : statSync(f).isDirectory()
+        ? 'is a directory, not a JSON Lines file'
+        : null;
+    if (problem !== null) {
+      process.stderr.write(`eval-sets: ${f} ${problem}\n`);
+      process.exit(2);
+    }
   }
   const classifier = await loadClassifier(args.str('measures'), cwd);
   const groups = new Map<string, SetScore[]>();

@@ -14,7 +14,9 @@ export function readLabelled(file: string): LabelledItem[] {
   try {
     text = readFileSync(file, 'utf8');
   } catch (error) {
-    throw new Error(`cannot read ${file}: ${(error as Error).message}`);
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === 'EISDIR' ? 'it is a directory, not a JSON Lines file' : (error as Error).message;
+    throw new Error(`cannot read ${file}: ${why}`);
   }
   const out: LabelledItem[] = [];
   text.split('\n').forEach((line, i) => {

@@ -35,5 +35,6 @@ describe('eval-sets scoring', () => {
     expect(() => readLabelled(join(dir, 'missing.jsonl'))).toThrow(
       `cannot read ${join(dir, 'missing.jsonl')}`,
     );
+    expect(() => readLabelled(dir)).toThrow(`cannot read ${dir}: it is a directory, not a JSON Lines file`);
   });
 });
