@@ -143,6 +143,7 @@ const CUE_LISTS: Readonly<Record<Exclude<ContextKind, 'negation'>, string>> = {
     'brookings iiss ifri isw crea "centre for research on energy" kse "київськ* школ* економік*" "киевск* школ* экономик*"',
     '"investors expect" "investors bet" "investors are betting" "investors hope" "traders bet"',
     '"investors speculated" "investors speculate" "traders speculated" "markets speculated"',
+    '"investors weighed" "investors weigh" "investors are weighing" "traders weighed" "traders weigh" "markets weighed"',
     '"markets expect" "markets are betting" "economists expect" "economists say" "observers say"',
     '"economists argue" "analysts argue" "experts argue" "experts say" "analysts at"',
     // Banks' research desks and ship-tracking firms: forecasts and counts, not a sanctioning step.
