@@ -57,6 +57,7 @@ const NEGATIONS = [
   '"rule out" "rules out" "ruled out" "ruling out" "refuse to" "refuses to" "refused to"',
   '"declined to" "declines to" "will not" "won t" "would not" "wouldn t" "has not" "have not"',
   '"hasn t" "haven t" "did not" "didn t" "does not" "doesn t" "not to" "no new" "no further"',
+  '"no plans to" "no plan to" "not planning to" "no intention of" "nie planuje" "не планирует" "не планує"',
   '"no additional" "no more" "not yet" "keine neuen" "keine weiteren" nicht exclut "refuse de"',
   '"ne pas" "pas de" wyklucza wykluczył wykluczyła odmówił odmówiła nie żadnych "nie ma mowy" "out of the question"',
   '"не может быть и речи" "не може бути й мови" "kommt nicht in frage" "hors de question"',
