@@ -77,7 +77,8 @@ const NO_NEW = [
 /** Cue lists per kind (see the module comment for what each hides). */
 const CUE_LISTS: Readonly<Record<Exclude<ContextKind, 'negation'>, string>> = {
   forward: [
-    '"years after" "year after" "months after"',
+    '"years after" "year after" "months after" "an après" "ans après" "mois après" "jahr nach" "jahre nach" "monate nach"',
+    '"rok po" "lata po" "lat po" "miesiące po" "год спустя" "года спустя" "лет спустя" "рік після" "роки після" "років після"',
     '"weeks after" "week after" "days after" "day after" "even after" "after a ban" "after an embargo"',
     '"weeks following" "in the weeks after" "semaines suivant" "dans les semaines qui ont suivi" "wochen nach" "w tygodniach po"',
     '"after the ban" "after the eu ban" "after eu ban" "after the embargo" "after the eu embargo"',
