@@ -145,7 +145,7 @@ const CUE_LISTS: Readonly<Record<Exclude<ContextKind, 'negation'>, string>> = {
     'brookings iiss ifri isw crea "centre for research on energy" kse "київськ* школ* економік*" "киевск* школ* экономик*"',
     '"investors expect" "investors bet" "investors are betting" "investors hope" "traders bet"',
     '"investors speculated" "investors speculate" "traders speculated" "markets speculated"',
-    '"ринок оцінює" "рынок оценивает" "markets assess" "market assesses" "rynek liczy" "rynek ocenia" "le marché évalue"',
+    '"ринок оцінює" "рынок оценивает" "markets assess" "market assesses" "rynek liczy" "rynek ocenia" "le marché évalue" "rynek trawi" "markets digest" "market digests"',
     '"investors weighed" "investors weigh" "investors are weighing" "traders weighed" "traders weigh" "markets weighed"',
     '"markets expect" "markets are betting" "economists expect" "economists say" "observers say"',
     '"economists argue" "analysts argue" "experts argue" "experts say" "analysts at"',
