@@ -42,6 +42,7 @@ const NEGATED_ACTIONS = [
   // Verb forms of "sanction" only: the plural noun is in nearly every item and would make the
   // negation test run on all of them; "no new sanctions" is covered by the phrases.
   'impose imposing lift lifting ease easing "sanction" "sanctioned" "sanctioning" "new sanction*" discuss discussed',
+  'reconnect reconnecting reconnection',
   '"further sanction*"',
   '"additional sanction*" "more sanction*" ban banning delist* unfreez* confiscat* seiz* relief',
   'verhängen aufheben lockern "neue* sanktion*" "weitere* sanktion*" lever levée assoupl* imposer',
