@@ -80,6 +80,7 @@ const CUE_LISTS: Readonly<Record<Exclude<ContextKind, 'negation'>, string>> = {
   forward: [
     '"years after" "year after" "months after" "an après" "ans après" "mois après" "jahr nach" "jahre nach" "monate nach"',
     '"rok po" "lata po" "lat po" "miesiące po" "год спустя" "года спустя" "лет спустя" "рік після" "роки після" "років після"',
+    '"one year on" "a year on" "two years on" "three years on" "rok później" "dwa lata później"',
     '"weeks after" "week after" "days after" "day after" "even after" "after a ban" "after an embargo"',
     '"weeks following" "in the weeks after" "semaines suivant" "dans les semaines qui ont suivi" "wochen nach" "w tygodniach po"',
     '"after the ban" "after the eu ban" "after eu ban" "after the embargo" "after the eu embargo"',
@@ -233,7 +234,7 @@ const AMID_CUES = anyOf(
  */
 const TRIGGERS: Readonly<Record<Exclude<ContextKind, 'negation'>, string>> = {
   forward: [
-    'since despite spite notwithstanding after following anniversary existing current hope hopes hoped hoping',
+    'since despite spite notwithstanding after following anniversary existing current hope hopes hoped hoping on później',
     'illusive illusory wishful speculation bets betting impact effect effects effectiveness efficacy toll cost seit trotz',
     'showing suggesting result wyniku wynikiem because за через earlier architect architects',
     'wpływ wpływu skutki skutków auswirkungen efekt efektem prospect prospects year years jahr jahre an ans',
