@@ -81,6 +81,7 @@ const CUE_LISTS: Readonly<Record<Exclude<ContextKind, 'negation'>, string>> = {
     '"years after" "year after" "months after" "an après" "ans après" "mois après" "jahr nach" "jahre nach" "monate nach"',
     '"rok po" "lata po" "lat po" "miesiące po" "год спустя" "года спустя" "лет спустя" "рік після" "роки після" "років після"',
     '"one year on" "a year on" "two years on" "three years on" "rok później" "dwa lata później"',
+    '"to efekt" "od wiosny" "od jesieni"',
     '"weeks after" "week after" "days after" "day after" "even after" "after a ban" "after an embargo"',
     '"weeks following" "in the weeks after" "semaines suivant" "dans les semaines qui ont suivi" "wochen nach" "w tygodniach po"',
     '"after the ban" "after the eu ban" "after eu ban" "after the embargo" "after the eu embargo"',
@@ -161,7 +162,7 @@ const CUE_LISTS: Readonly<Record<Exclude<ContextKind, 'negation'>, string>> = {
     // A study's findings ("Crea-Studie: … kosten Moskau"), not an authority's step.
     'studie "study finds" "study shows" "study says" "study estimates" "selon une étude" "une étude"',
     '"z badania" "badanie pokazuje" "исследование показ*" "дослідження показ*"',
-    '"polski instytut ekonomiczny" "instytut ekonomiczny"',
+    '"polski instytut ekonomiczny" "instytut ekonomiczny" "polskiego instytutu ekonomicznego" "eksperci wskazują"',
     // The IEA's monthly figures and estimates: an agency's analysis, not a sanctioning step.
     'iea "international energy agency" energieagentur "agence internationale de l énergie"',
     '"międzynarodowa agencja energetyczna" "международн* энергетическ* агентств*" "міжнародн* енергетичн* агентств*"',
@@ -235,6 +236,7 @@ const AMID_CUES = anyOf(
 const TRIGGERS: Readonly<Record<Exclude<ContextKind, 'negation'>, string>> = {
   forward: [
     'since despite spite notwithstanding after following anniversary existing current hope hopes hoped hoping on później',
+    'efekt wiosny jesieni',
     'illusive illusory wishful speculation bets betting impact effect effects effectiveness efficacy toll cost seit trotz',
     'showing suggesting result wyniku wynikiem because за через earlier architect architects',
     'wpływ wpływu skutki skutków auswirkungen efekt efektem prospect prospects year years jahr jahre an ans',
