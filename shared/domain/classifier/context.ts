@@ -260,7 +260,7 @@ const TRIGGERS: Readonly<Record<Exclude<ContextKind, 'negation'>, string>> = {
     'iea agency energieagentur agence agencja агентств* goldman kpler vortexa rystad economics aspects nomura',
     'synmax tankertrackers imf monetary mfw walutowy iwf währungsfonds fmi мвф',
     'analityk ekspertka ekspert eksperci',
-    'ринок рынок market markets rynek marché',
+    'ринок рынок market markets rynek marché instytutu',
   ].join(' '),
 };
 
