@@ -81,6 +81,7 @@ const CUE_LISTS: Readonly<Record<Exclude<ContextKind, 'negation'>, string>> = {
     '"years after" "year after" "months after" "an après" "ans après" "mois après" "jahr nach" "jahre nach" "monate nach"',
     '"rok po" "lata po" "lat po" "miesiące po" "год спустя" "года спустя" "лет спустя" "рік після" "роки після" "років після"',
     '"one year on" "a year on" "two years on" "three years on" "rok później" "dwa lata później"',
+    // An outcome told after the fact ("to efekt … sankcji") and a step dated by its season ("od wiosny 2022").
     '"to efekt" "od wiosny" "od jesieni"',
     '"weeks after" "week after" "days after" "day after" "even after" "after a ban" "after an embargo"',
     '"weeks following" "in the weeks after" "semaines suivant" "dans les semaines qui ont suivi" "wochen nach" "w tygodniach po"',
@@ -148,7 +149,9 @@ const CUE_LISTS: Readonly<Record<Exclude<ContextKind, 'negation'>, string>> = {
     'brookings iiss ifri isw crea "centre for research on energy" kse "київськ* школ* економік*" "киевск* школ* экономик*"',
     '"investors expect" "investors bet" "investors are betting" "investors hope" "traders bet"',
     '"investors speculated" "investors speculate" "traders speculated" "markets speculated"',
-    '"ринок оцінює" "рынок оценивает" "markets assess" "market assesses" "rynek liczy" "rynek ocenia" "le marché évalue" "rynek trawi" "markets digest" "market digests"',
+    // Markets weighing a step ("rynek trawi amerykańskie sankcje"): a price move, not the step itself.
+    '"ринок оцінює" "рынок оценивает" "markets assess" "market assesses" "rynek liczy" "rynek ocenia"',
+    '"le marché évalue" "rynek trawi" "markets digest" "market digests"',
     '"investors weighed" "investors weigh" "investors are weighing" "traders weighed" "traders weigh" "markets weighed"',
     '"markets expect" "markets are betting" "economists expect" "economists say" "observers say"',
     '"economists argue" "analysts argue" "experts argue" "experts say" "analysts at"',
